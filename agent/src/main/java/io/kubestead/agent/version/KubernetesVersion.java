@@ -12,7 +12,7 @@ public record KubernetesVersion(int major, int minor, int patch) implements Comp
 
     /** Lowest and highest minor versions this agent installs. */
     public static final int MIN_MINOR = 28;
-    public static final int MAX_MINOR = 36;
+    public static final int MAX_MINOR = 37;
 
     public KubernetesVersion {
         if (major < 0 || minor < 0 || patch < 0) {
