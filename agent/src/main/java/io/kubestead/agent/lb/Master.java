@@ -1,0 +1,41 @@
+package io.kubestead.agent.lb;
+
+import io.kubestead.agent.spec.SpecException;
+
+/**
+ * A control-plane node as the balancers see it: its node name, its IP (v4 or v6, no DNS so a resolver outage cannot
+ * take the API down) and its API server port (6443 unless a test or an unusual setup says otherwise).
+ */
+public record Master(String name, String address, int apiPort) implements Comparable<Master> {
+    public static final int API_PORT = 6443;
+
+    public Master {
+        if (!Addresses.isDnsName(name)) {
+            throw new SpecException("master name '" + name + "' is not a valid node name (lowercase RFC 1123)");
+        }
+        if (!Addresses.isIp(address)) {
+            throw new SpecException("master '" + name + "' address '" + address + "' is not an IPv4 or IPv6 address");
+        }
+        if (apiPort < 1 || apiPort > 65535) {
+            throw new SpecException("master '" + name + "' API port " + apiPort + " is outside 1-65535");
+        }
+    }
+
+    public Master(String name, String address) {
+        this(name, address, API_PORT);
+    }
+
+    /** {@code 10.0.0.1:6443} or {@code [fd00::1]:6443}. */
+    public String endpoint() {
+        return Addresses.join(address, apiPort);
+    }
+
+    public boolean ipv6() {
+        return Addresses.isIpv6(address);
+    }
+
+    @Override
+    public int compareTo(Master o) {
+        return name.compareTo(o.name);
+    }
+}

@@ -1,0 +1,84 @@
+package io.kubestead.agent.lb;
+
+import io.kubestead.agent.host.Host;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes one node's balancer files through its {@link Host}: for INTERNAL the HAProxy configuration and its static
+ * pod manifest, for VIP on masters the keepalived configuration, and in every mode the managed /etc/hosts block.
+ * Only files whose content differs are written; files of another mode that Kubestead wrote are removed, so a switch
+ * of balancer is this same call. Running balancers are told about a changed configuration.
+ */
+public final class NodeBalancer {
+    static final String HEADER = "# Kubestead";
+    private final LbSettings settings;
+    private final LbPaths paths;
+
+    public NodeBalancer(LbSettings settings, LbPaths paths) {
+        this.settings = settings;
+        this.paths = paths;
+    }
+
+    /** The files this node should have, path to content (the hosts file is computed from its current text). */
+    public Map<String, String> desiredFiles(Host host, List<Master> masters, Optional<String> localMaster) {
+        Map<String, String> files = new LinkedHashMap<>();
+        if (settings.runsHaproxy()) {
+            String cfg = HaproxyConfig.forNode(settings, masters, localMaster).render();
+            files.put(paths.haproxyConfig(), cfg);
+            files.put(paths.haproxyManifest(), HaproxyManifest.render(settings.haproxyImage(), paths.haproxyDir(), cfg));
+        }
+        if (settings.mode() == LoadBalancerMode.VIP && localMaster.isPresent()) {
+            files.put(paths.keepalivedConfig(), new KeepalivedConfig(settings.vip().orElseThrow(), masters,
+                    localMaster.get(), settings.clusterName()).render());
+        }
+        String hosts = host.readString(paths.hostsFile()).orElse("");
+        files.put(paths.hostsFile(), HostsBlock.apply(hosts, settings.hostsEntries(masters)));
+        return files;
+    }
+
+    public NodeChange apply(Host host, List<Master> masters, Optional<String> localMaster) {
+        List<String> written = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        List<String> reloads = new ArrayList<>();
+        Map<String, String> desired = desiredFiles(host, masters, localMaster);
+        desired.forEach((path, content) -> {
+            if (!host.readString(path).map(content::equals).orElse(false)) {
+                host.writeString(path, content, modeOf(path));
+                written.add(path);
+            }
+        });
+        for (String ours : List.of(paths.haproxyManifest(), paths.haproxyConfig(), paths.keepalivedConfig())) {
+            if (!desired.containsKey(ours) && host.readString(ours).map(t -> t.startsWith(HEADER)).orElse(false)) {
+                host.delete(ours);
+                deleted.add(ours);
+            }
+        }
+        if (written.contains(paths.haproxyConfig())) {
+            // The static pod restarts by itself (its manifest carries the config hash); a bootstrap instance does not.
+            BootstrapBalancer bootstrap = new BootstrapBalancer(host, paths, settings.haproxyImage());
+            if (bootstrap.running()) {
+                bootstrap.reload();
+                reloads.add("haproxy-bootstrap");
+            }
+        }
+        if (written.contains(paths.keepalivedConfig())) {
+            host.run("systemctl", "enable", "keepalived").check();
+            host.run("systemctl", "reload-or-restart", "keepalived").check();
+            reloads.add("keepalived");
+        } else if (deleted.contains(paths.keepalivedConfig())) {
+            host.run("systemctl", "disable", "--now", "keepalived").check();
+            reloads.add("keepalived-stopped");
+        }
+        return new NodeChange(host.name(), written, deleted, reloads, Optional.empty());
+    }
+
+    private int modeOf(String path) {
+        // Static pod manifests are 0600 like kubeadm's; keepalived.conf carries the VRRP password.
+        return path.equals(paths.haproxyManifest()) || path.equals(paths.keepalivedConfig()) ? 0600 : 0644;
+    }
+}
