@@ -34,7 +34,8 @@ public final class HostsBlock {
      * @throws IllegalStateException if a BEGIN line has no END line (someone edited the file; we will not guess)
      */
     public static String apply(String existing, Map<String, String> entries) {
-        List<String> lines = new ArrayList<>(Arrays.asList(existing.split("\n", -1)));
+        List<String> lines = existing.isEmpty() ? new ArrayList<>()
+                : new ArrayList<>(Arrays.asList(existing.split("\n", -1)));
         boolean trailingNewline = existing.endsWith("\n");
         if (trailingNewline) {
             lines.remove(lines.size() - 1);
@@ -68,7 +69,7 @@ public final class HostsBlock {
         if (out.isEmpty()) {
             return "";
         }
-        boolean endsWithNewline = trailingNewline || !blockLines.isEmpty() || existing.isEmpty();
+        boolean endsWithNewline = trailingNewline || !blockLines.isEmpty();
         return String.join("\n", out) + (endsWithNewline ? "\n" : "");
     }
 
