@@ -1,0 +1,103 @@
+package io.kubestead.agent.lb;
+
+import io.kubestead.agent.host.ActionLog;
+import io.kubestead.agent.host.ProcessRunner;
+import io.kubestead.agent.host.RootedHost;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The bootstrap balancer as a real daemonized haproxy on this machine, with its files under a temporary directory;
+ * the reconciler reloads it when the masters change.
+ */
+class BootstrapBalancerTest {
+    @TempDir
+    Path dir;
+    private final List<StandInApiServer> servers = new ArrayList<>();
+    private BootstrapBalancer bootstrap;
+    private RootedHost host;
+    private LbPaths paths;
+    private LbSettings settings;
+    private int port;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestPki pki = new TestPki("kubernetes");
+        for (String id : List.of("m1", "m2")) {
+            servers.add(new StandInApiServer(id, pki.apiserver(id).serverContext(pki.ca())).start());
+        }
+        host = new RootedHost("local", Path.of("/"), new ProcessRunner(), new ActionLog());
+        paths = LbPaths.under(dir.toString());
+        port = HaproxyProcess.freePort();
+        settings = LbSettings.fromWords("test", true, null, null, null, null, null).withInternalPort(port);
+        bootstrap = new BootstrapBalancer(host, paths, settings.haproxyImage());
+    }
+
+    @AfterEach
+    void tearDown() {
+        bootstrap.stop();
+        servers.forEach(StandInApiServer::stop);
+    }
+
+    @Test
+    void startsServesReloadsWithNewBackendsAndStops() throws Exception {
+        NodeBalancer node = new NodeBalancer(settings, paths);
+        node.apply(host, List.of(servers.get(0).master()), Optional.empty());
+        assertFalse(bootstrap.running());
+        assertEquals("haproxy", bootstrap.start());
+        assertTrue(bootstrap.running());
+        Probe probe = new Probe(2000);
+        awaitId(probe, "m1");
+
+        NodeChange change = node.apply(host, List.of(servers.get(0).master(), servers.get(1).master()), Optional.empty());
+        assertEquals(List.of("haproxy-bootstrap"), change.reloads(), "a running bootstrap instance is reloaded");
+        awaitId(probe, "m2");
+        assertEquals(List.of(), node.apply(host, List.of(servers.get(0).master(), servers.get(1).master()),
+                Optional.empty()).reloads(), "no change, no reload");
+
+        assertEquals("haproxy", bootstrap.start(), "a rerun reloads the running instance instead of failing");
+        assertTrue(bootstrap.running());
+        String pid = Files.readString(Path.of(paths.bootstrapPidFile())).strip();
+        bootstrap.stop();
+        assertFalse(bootstrap.running());
+        assertFalse(Files.exists(Path.of(paths.bootstrapPidFile())));
+        assertFalse(Files.exists(Path.of("/proc/" + pid)), "haproxy " + pid + " is gone");
+        assertThrows(IOException.class, () -> probe.get(port), "nothing listens after stop");
+    }
+
+    @Test
+    void aBadConfigurationIsRefusedBeforeStarting() throws Exception {
+        Files.createDirectories(Path.of(paths.haproxyDir()));
+        Files.writeString(Path.of(paths.haproxyConfig()), "frontend x\n    bind 127.0.0.1:" + port + "\n    nonsense\n");
+        assertThrows(RuntimeException.class, bootstrap::start);
+        assertFalse(bootstrap.running());
+    }
+
+    private void awaitId(Probe probe, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = probe.tryGet(port);
+            if (last.equals(id)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        fail("never reached " + id + " through the bootstrap balancer; last: " + last);
+    }
+}
