@@ -64,7 +64,8 @@ public record HaproxyConfig(int bindPort, List<Master> masters, Optional<String>
         b.append("    timeout tunnel 24h\n");
         b.append("    timeout client-fin 30s\n");
         b.append("    timeout server-fin 30s\n");
-        b.append("    timeout check 2s\n");
+        // A frozen master is marked down after two checks that get no answer within this time.
+        b.append("    timeout check 1s\n");
         b.append("\n");
         b.append("frontend kubestead-api\n");
         b.append("    bind 127.0.0.1:").append(bindPort).append('\n');

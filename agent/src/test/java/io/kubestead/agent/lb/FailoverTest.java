@@ -89,6 +89,29 @@ class FailoverTest {
     }
 
     @Test
+    void frozenMasterIsMarkedDownAndItsHungClientsAreReleased() throws Exception {
+        startHaproxy(Optional.empty());
+        StandInApiServer m1 = servers.get(0);
+        m1.freeze(); // TCP still accepted, nothing answers: only the health check can tell
+        Probe slow = new Probe(15_000);
+        List<String> hung = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread client = new Thread(() -> {
+            for (int i = 0; i < 6; i++) {
+                hung.add(slow.tryGet(port));
+            }
+        });
+        client.start();
+        awaitState("m1", "DOWN", () -> { });
+        client.join(15_000);
+        assertFalse(client.isAlive(), "a client stuck on the frozen master is released when it is marked down");
+        List<String> after = requests(60);
+        assertTrue(after.stream().noneMatch(r -> r.startsWith("FAIL")), "requests failed: " + after);
+        assertEquals(Set.of("m2", "m3"), new HashSet<>(after));
+        m1.start();
+        awaitTrue("m1 is used again", () -> probe.tryGet(port).equals("m1"));
+    }
+
+    @Test
     void masterPrefersItselfAndFailsOverToAllOthers() throws Exception {
         startHaproxy(Optional.of("m1"));
         assertEquals(Set.of("m1"), idsOf(30), "a master's balancer sends everything to its own API server");

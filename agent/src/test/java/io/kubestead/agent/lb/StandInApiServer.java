@@ -29,6 +29,7 @@ final class StandInApiServer implements AutoCloseable {
     private volatile boolean ready = true;
     private HttpsServer server;
     private ExecutorService pool;
+    private java.net.ServerSocket frozen;
 
     StandInApiServer(String id, SSLContext tls) {
         this.id = id;
@@ -36,6 +37,10 @@ final class StandInApiServer implements AutoCloseable {
     }
 
     synchronized StandInApiServer start() throws IOException {
+        if (frozen != null) {
+            frozen.close();
+            frozen = null;
+        }
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 256);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         server.createContext("/", this::handle);
@@ -52,6 +57,17 @@ final class StandInApiServer implements AutoCloseable {
             pool.shutdownNow();
             server = null;
         }
+    }
+
+    /**
+     * Like a frozen or partitioned machine: the port still completes TCP handshakes (a listening socket that never
+     * accepts) but nothing ever answers. {@link #start} undoes it.
+     */
+    synchronized void freeze() throws IOException {
+        stop();
+        frozen = new java.net.ServerSocket();
+        frozen.setReuseAddress(true);
+        frozen.bind(new InetSocketAddress("127.0.0.1", port), 1024);
     }
 
     void ready(boolean r) {
@@ -81,7 +97,10 @@ final class StandInApiServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         stop();
+        if (frozen != null) {
+            frozen.close();
+        }
     }
 }
