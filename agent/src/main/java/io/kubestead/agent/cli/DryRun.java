@@ -5,6 +5,7 @@ import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.Host;
 import io.kubestead.agent.host.RootedHost;
 import io.kubestead.agent.plan.Plan;
+import io.kubestead.agent.plan.StateStore;
 import io.kubestead.agent.spec.InstallSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,8 +29,9 @@ final class DryRun {
         lines.add("# Files are under " + dir + " at their paths on the host.");
         lines.add("# Load balancer: " + spec.loadBalancer().describe());
         lines.add("# API endpoint: " + spec.controlPlaneEndpoint());
+        lines.add("# After each phase, its completion is recorded in " + StateStore.PATH + " so that reruns resume.");
         lines.add("");
-        lines.addAll(log.lines());
+        log.lines().stream().filter(l -> !l.contains(" " + StateStore.PATH + " ")).forEach(lines::add);
         Host files = new RootedHost("dry-run", dir, cmd -> new ExecResult(cmd, 0, "", ""), new ActionLog());
         files.writeFile("/plan.txt", (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8), 0644);
     }

@@ -1,6 +1,7 @@
 package io.kubestead.agent.cli;
 
 import io.kubestead.agent.plan.PhaseFailedException;
+import io.kubestead.agent.preflight.PreflightException;
 import io.kubestead.agent.spec.SpecException;
 import picocli.CommandLine;
 
@@ -27,7 +28,7 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler, Command
             err.println("kubestead: " + cause.getMessage());
             return USAGE;
         }
-        if (cause.getClass().getSimpleName().equals("PreflightException")) {
+        if (cause instanceof PreflightException) {
             err.println("kubestead: " + cause.getMessage());
             return PREFLIGHT;
         }

@@ -24,6 +24,8 @@ public final class KubesteadCommand implements Runnable {
     static CommandLine commandLine(CliEnvironment env, boolean stacktrace) {
         CommandLine cl = new CommandLine(new KubesteadCommand());
         cl.addSubcommand("install", new InstallCommand(env));
+        cl.addSubcommand("preflight", new PreflightCommand(env));
+        cl.getSubcommands().get("preflight").setUnmatchedOptionsArePositionalParams(false);
         CommandLine install = cl.getSubcommands().get("install");
         install.setUnmatchedOptionsArePositionalParams(true);
         install.setUsageHelpWidth(112);

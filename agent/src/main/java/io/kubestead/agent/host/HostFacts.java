@@ -16,10 +16,24 @@ import java.util.Optional;
  * Read-only facts about the local machine that choose defaults: its host name and primary address. Reading them
  * changes nothing, so a dry-run reads them from the real machine too.
  */
-public record HostFacts(String hostName, String primaryAddress) {
+public record HostFacts(String hostName, String primaryAddress, String packageManager) {
+
+    public HostFacts(String hostName, String primaryAddress) {
+        this(hostName, primaryAddress, null);
+    }
 
     public static HostFacts detect() {
-        return new HostFacts(detectHostName(), detectPrimaryAddress().orElse(null));
+        return new HostFacts(detectHostName(), detectPrimaryAddress().orElse(null), detectPackageManager());
+    }
+
+    /** apt, dnf or yum: which package manager the machine has, by the program's presence. */
+    private static String detectPackageManager() {
+        for (String pm : new String[] {"apt-get", "dnf", "yum"}) {
+            if (Files.isExecutable(Path.of("/usr/bin", pm))) {
+                return pm.equals("apt-get") ? "apt" : pm;
+            }
+        }
+        return null;
     }
 
     private static String detectHostName() {

@@ -35,7 +35,7 @@ final class CliHarness {
 
     int run(String... args) {
         CliEnvironment env = new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
-                new HostFacts("node-1", "10.0.0.5"), prompter, workingDir,
+                new HostFacts("node-1", "10.0.0.5", "apt"), prompter, workingDir,
                 Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), root, false,
                 (ActionLog log) -> new RootedHost("test", hostRoot, runner, log));
         return Main.run(env, args);

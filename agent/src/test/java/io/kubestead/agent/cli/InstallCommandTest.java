@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,15 +63,21 @@ class InstallCommandTest {
     }
 
     @Test
-    void rerunAfterSuccessSkipsEveryPhase() {
-        CliHarness h = new CliHarness(tmp);
-        assertEquals(0, h.run("install", "dry-run=d"));
-        CliHarness again = new CliHarness(tmp);
-        assertEquals(0, again.run("install", "dry-run=d"));
-        long ran = again.out.toString().lines().filter(l -> l.matches("\\(\\d+/\\d+\\) \\[.*")).count();
-        long skipped = again.out.toString().lines().filter(l -> l.endsWith("skipped, already done")).count();
-        assertEquals(ran, skipped, again.out.toString());
-        assertTrue(skipped > 0);
+    void rerunAfterSuccessSkipsEveryPhaseButPreflightAndChangesNothing() throws IOException {
+        StandInNode node = new StandInNode(tmp.resolve("host"));
+        CliHarness h = new CliHarness(tmp, node.root, node);
+        assertEquals(0, h.run("install"), h.err.toString());
+        int commandsFirstRun = node.commands.size();
+        assertTrue(node.displayed().contains("apt-mark hold kubelet kubeadm kubectl"), node.displayed().toString());
+        CliHarness again = new CliHarness(tmp, node.root, node);
+        assertEquals(0, again.run("install"), again.err.toString());
+        List<String> lines = again.out.toString().lines().filter(l -> l.matches("\\(\\d+/\\d+\\) \\[.*")).toList();
+        List<String> ran = lines.stream().filter(l -> !l.endsWith("skipped, already done")).toList();
+        assertEquals(1, ran.size(), again.out.toString());
+        assertTrue(ran.get(0).contains("[preflight]"));
+        List<String> rerunCommands = node.displayed().subList(commandsFirstRun, node.commands.size());
+        assertTrue(rerunCommands.stream().noneMatch(c -> c.startsWith("apt-get") || c.startsWith("systemctl")
+                || c.startsWith("modprobe") || c.startsWith("swapoff")), rerunCommands.toString());
     }
 
     @Test
