@@ -3,6 +3,7 @@ package io.kubestead.agent.kubeadm;
 import io.kubestead.agent.host.Command;
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.Host;
+import io.kubestead.agent.host.HostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,18 @@ public final class HostKubeadm implements Kubeadm {
         return run(Command.of(program, "version", "-o", "short").withTimeout(Duration.ofMinutes(1))).stdout().strip();
     }
 
+    /**
+     * kubeadm ends its stderr with a "To see the stack trace ..." hint; the error is the line before it, so that is
+     * the one the exception carries.
+     */
     private ExecResult run(Command command) {
-        return host.run(command).check();
+        ExecResult r = host.run(command);
+        if (r.ok()) {
+            return r;
+        }
+        String reason = r.stderr().lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("To see the stack trace"))
+                .reduce((a, b) -> b).orElse("no output");
+        throw new HostException("'" + command.display() + "' exited " + r.exitCode() + ": " + reason);
     }
 }

@@ -69,6 +69,9 @@ public final class ConfigValidator {
             new SemanticChecks(kubeadmVersion, found).check((String) kind, doc);
             found.forEach(e -> errors.add(kind + ": " + e));
         }
+        if (!errors.isEmpty()) {
+            return new ConfigCheck(docs, errors);
+        }
         if (purpose == Purpose.JOIN && !seen.contains("JoinConfiguration")) {
             errors.add("no JoinConfiguration document in the file");
         }

@@ -69,7 +69,9 @@ public record KubeadmCommandLine(List<String> argv, String command, Map<String, 
             }
             flags.computeIfAbsent(name, k -> new ArrayList<>()).add(value == null ? "true" : value);
         }
-        if (positionals.size() > spec.maxPositionals()) {
+        if (spec.maxPositionals() == 0 && !positionals.isEmpty()) {
+            errors.add("unknown command \"" + String.join(" ", positionals) + "\" for \"kubeadm " + command + "\"");
+        } else if (positionals.size() > spec.maxPositionals()) {
             errors.add("kubeadm " + command + " takes at most " + spec.maxPositionals() + " argument(s), got "
                     + positionals.size());
         }

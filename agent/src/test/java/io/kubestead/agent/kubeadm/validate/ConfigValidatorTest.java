@@ -201,7 +201,8 @@ class ConfigValidatorTest {
     @Test
     void rejectsWrongKindsForTheCommand() {
         assertRejected(check("1.33.0", joinMaster("1.33.0"), Purpose.INIT), "JoinConfiguration does not belong in a file for kubeadm init");
-        assertRejected(check("1.33.0", init("1.33.0"), Purpose.JOIN), "no JoinConfiguration document");
+        assertRejected(check("1.33.0", init("1.33.0"), Purpose.JOIN), "InitConfiguration does not belong in a file for kubeadm join");
+        assertRejected(check("1.33.0", "# empty\n", Purpose.JOIN), "no JoinConfiguration document");
         String twice = joinMaster("1.33.0") + joinMaster("1.33.0");
         assertRejected(check("1.33.0", twice, Purpose.JOIN), "a second JoinConfiguration document");
         String unknown = joinMaster("1.33.0").replace("kind: JoinConfiguration", "kind: JoinConfig");
