@@ -4,12 +4,14 @@ import io.kubestead.agent.version.KubernetesVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Cluster-wide settings for kubeadm, already decided from the user's words. Null optional fields take kubeadm's
  * defaults (cluster name {@code kubernetes}, service subnet {@code 10.96.0.0/12}, DNS domain {@code cluster.local},
  * images from {@code registry.k8s.io}, certificates in {@code /etc/kubernetes/pki}, RSA-2048, 1 and 10 years,
- * iptables). {@code encryptionAlgorithm} and the validity periods need Kubernetes 1.31 (kubeadm v1beta4).
+ * iptables). {@code encryptionAlgorithm} and the validity periods need Kubernetes 1.31 (kubeadm v1beta4);
+ * before that only their built-in values are accepted, and they read back as null.
  *
  * @param controlPlaneEndpoint the load balancer: {@code host:port} of an external one, or the internal one's
  *                             endpoint such as a stable API name on port 6444
@@ -63,9 +65,16 @@ public record ClusterSettings(
         certificatesDir = orDefault(certificatesDir, "/etc/kubernetes/pki");
         proxyMode = proxyMode == null ? ProxyMode.IPTABLES : proxyMode;
         boolean v1beta4 = kubernetesVersion.atLeast(31);
-        if (!v1beta4 && (encryptionAlgorithm != null || certificateValidity != null || caCertificateValidity != null)) {
+        if (!v1beta4 && !(orDefault(encryptionAlgorithm, "RSA-2048").equals("RSA-2048")
+                && Duration.ofDays(365).equals(Objects.requireNonNullElse(certificateValidity, Duration.ofDays(365)))
+                && Duration.ofDays(3650).equals(Objects.requireNonNullElse(caCertificateValidity, Duration.ofDays(3650))))) {
             throw new IllegalArgumentException("encryption algorithm and certificate validity periods need Kubernetes "
                     + "1.31 or later (kubeadm " + kubernetesVersion + " has RSA-2048, 1 year and 10 years built in)");
+        }
+        if (!v1beta4) {
+            encryptionAlgorithm = null;
+            certificateValidity = null;
+            caCertificateValidity = null;
         }
         if (v1beta4) {
             encryptionAlgorithm = orDefault(encryptionAlgorithm, "RSA-2048");

@@ -25,11 +25,12 @@ public final class HostKubeadm implements Kubeadm {
 
     @Override
     public ExecResult init(String configPath, boolean uploadCerts) {
-        List<String> argv = new ArrayList<>(List.of(program, "init", "--config", configPath));
+        // without the skip flags init prints the join command with the token and certificate key on stdout
+        List<String> argv = new ArrayList<>(List.of(program, "init", "--config", configPath, "--skip-token-print",
+                "--skip-certificate-key-print"));
         if (uploadCerts) {
             argv.add("--upload-certs");
         }
-        // init prints the join command with the token and certificate key: nothing of stdout goes to logs here
         return run(Command.of(argv).withTimeout(Duration.ofMinutes(20)));
     }
 
@@ -40,8 +41,8 @@ public final class HostKubeadm implements Kubeadm {
 
     @Override
     public ExecResult uploadCerts(String configPath) {
-        return run(Command.of(program, "init", "phase", "upload-certs", "--upload-certs", "--config", configPath)
-                .withTimeout(Duration.ofMinutes(5)));
+        return run(Command.of(program, "init", "phase", "upload-certs", "--upload-certs", "--config", configPath,
+                "--skip-certificate-key-print").withTimeout(Duration.ofMinutes(5)));
     }
 
     @Override

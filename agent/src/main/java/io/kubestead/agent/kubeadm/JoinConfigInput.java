@@ -21,6 +21,10 @@ public record JoinConfigInput(KubernetesVersion kubernetesVersion, NodeSettings 
         if (kubernetesVersion == null || node == null || token == null) {
             throw new IllegalArgumentException("join configuration needs version, node and token");
         }
+        if (!kubernetesVersion.supported()) {
+            throw new IllegalArgumentException("Kubernetes version " + kubernetesVersion + " is not supported (1."
+                    + KubernetesVersion.MIN_MINOR + " to 1." + KubernetesVersion.MAX_MINOR + ")");
+        }
         if (!Endpoints.isEndpoint(apiServerEndpoint) || Endpoints.port(apiServerEndpoint) < 0) {
             throw new IllegalArgumentException("API server endpoint must be host:port, not '" + apiServerEndpoint + "'");
         }

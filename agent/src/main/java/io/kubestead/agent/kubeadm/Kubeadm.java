@@ -12,14 +12,14 @@ import java.time.Duration;
 public interface Kubeadm {
     String ADMIN_KUBECONFIG = "/etc/kubernetes/admin.conf";
 
-    /** {@code kubeadm init --config F [--upload-certs]}: the first control-plane node. */
+    /** {@code kubeadm init --config F --skip-token-print --skip-certificate-key-print [--upload-certs]}. */
     ExecResult init(String configPath, boolean uploadCerts);
 
     /** {@code kubeadm join --config F}: a worker, or a control-plane node if the file has {@code controlPlane}. */
     ExecResult join(String configPath);
 
     /**
-     * {@code kubeadm init phase upload-certs --upload-certs --config F}: re-encrypts the shared certificates into
+     * {@code kubeadm init phase upload-certs --upload-certs --config F --skip-certificate-key-print}: re-encrypts the shared certificates into
      * the {@code kubeadm-certs} Secret with the file's {@code certificateKey} (they expire after 2 hours).
      */
     ExecResult uploadCerts(String configPath);

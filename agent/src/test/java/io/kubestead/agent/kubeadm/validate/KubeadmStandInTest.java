@@ -91,7 +91,8 @@ class KubeadmStandInTest {
         w1.client().join(writeJoin(w1, false, null, List.of(caHash)));
 
         KubeadmCall init = m1.kubeadm().calls().get(0);
-        assertEquals(List.of("kubeadm", "init", "--config", "/etc/kubestead/kubeadm-init.yaml", "--upload-certs"), init.argv());
+        assertEquals(List.of("kubeadm", "init", "--config", "/etc/kubestead/kubeadm-init.yaml", "--skip-token-print",
+                "--skip-certificate-key-print", "--upload-certs"), init.argv());
         assertEquals(initPath, init.configPath());
         assertEquals(0600, init.configMode());
         assertEquals(ENDPOINT, init.field("ClusterConfiguration", "controlPlaneEndpoint"));
@@ -139,7 +140,7 @@ class KubeadmStandInTest {
 
         m2.client().join(writeJoin(m2, true, key, List.of(caHash)));
         assertEquals(List.of("kubeadm", "init", "phase", "upload-certs", "--upload-certs", "--config",
-                KubeadmConfigRenderer.INIT_CONFIG_PATH), m1.kubeadm().calls().get(1).argv());
+                KubeadmConfigRenderer.INIT_CONFIG_PATH, "--skip-certificate-key-print"), m1.kubeadm().calls().get(1).argv());
     }
 
     @Test
