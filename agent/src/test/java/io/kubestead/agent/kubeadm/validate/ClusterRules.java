@@ -52,7 +52,22 @@ final class ClusterRules {
                 }
                 requireCertificateKey(call, errors);
             }
-            case "token create" -> requireAdmin(call, errors);
+            case "token create" -> {
+                requireAdmin(call, errors);
+                if (call.positionals().isEmpty() || !io.kubestead.agent.kubeadm.BootstrapToken.isValid(call.positionals().get(0))) {
+                    errors.add("stand-in: kubestead names the token it creates; got none or an invalid one");
+                }
+                String ttl = call.flags().containsKey("ttl") ? call.flags().get("ttl").get(0) : "24h";
+                if (!Shape.GO_DURATION.matcher(ttl).matches()) {
+                    errors.add("invalid argument \"" + ttl + "\" for \"--ttl\" flag: time: invalid duration");
+                }
+            }
+            case "version" -> {
+                String output = call.flags().containsKey("output") ? call.flags().get("output").get(0) : "";
+                if (!List.of("", "short", "json", "yaml").contains(output)) {
+                    errors.add("invalid output format: " + output);
+                }
+            }
             default -> { }
         }
         return errors;

@@ -161,6 +161,15 @@ class KubeadmStandInTest {
     }
 
     @Test
+    void tokenCreateChecksTokenAndTtl() {
+        initFirstMaster(true);
+        ExecResult bad = m1.host().run(Command.of("kubeadm", "token", "create", "--ttl", "1 day"));
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.stderr().contains("invalid duration"), bad.stderr());
+        assertTrue(bad.stderr().contains("got none or an invalid one"), bad.stderr());
+    }
+
+    @Test
     void tokenCreateNeedsTheAdminKubeconfig() {
         HostException e = assertThrows(HostException.class, () -> m1.client().tokenCreate(token, Duration.ofHours(1)));
         assertTrue(e.getMessage().contains("failed to load admin kubeconfig"), e.getMessage());
