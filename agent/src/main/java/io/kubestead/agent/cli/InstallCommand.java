@@ -49,7 +49,7 @@ final class InstallCommand implements Callable<Integer> {
 
         ActionLog log = new ActionLog();
         Host host = spec.dryRun().map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
-        Plan plan = InstallPlan.create(spec, env.facts(), AgentHome.detect());
+        Plan plan = InstallPlan.create(spec, env.facts(), AgentHome.detect(), new java.security.SecureRandom());
         StateStore state = new StateStore(host);
         if (InstallState.resetIfSettingsChanged(host, spec, state)) {
             env.out().println("The install settings changed since the last run: every step checks its work again.");

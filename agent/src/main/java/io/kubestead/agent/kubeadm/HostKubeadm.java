@@ -35,6 +35,16 @@ public final class HostKubeadm implements Kubeadm {
     }
 
     @Override
+    public ExecResult initAgain(String configPath, boolean uploadCerts) {
+        List<String> argv = new ArrayList<>(List.of(program, "init", "--config", configPath, "--skip-token-print",
+                "--skip-certificate-key-print", "--ignore-preflight-errors=all"));
+        if (uploadCerts) {
+            argv.add("--upload-certs");
+        }
+        return run(Command.of(argv).withTimeout(Duration.ofMinutes(20)));
+    }
+
+    @Override
     public ExecResult join(String configPath) {
         return run(Command.of(program, "join", "--config", configPath).withTimeout(Duration.ofMinutes(20)));
     }

@@ -15,6 +15,13 @@ public interface Kubeadm {
     /** {@code kubeadm init --config F --skip-token-print --skip-certificate-key-print [--upload-certs]}. */
     ExecResult init(String configPath, boolean uploadCerts);
 
+    /**
+     * The same init again after an earlier one was interrupted: kubeadm's phases reuse the certificates and
+     * kubeconfigs already in place, and {@code --ignore-preflight-errors=all} lets it past the files and ports
+     * the interrupted run left. Never a reset first: that would delete the cluster CA.
+     */
+    ExecResult initAgain(String configPath, boolean uploadCerts);
+
     /** {@code kubeadm join --config F}: a worker, or a control-plane node if the file has {@code controlPlane}. */
     ExecResult join(String configPath);
 

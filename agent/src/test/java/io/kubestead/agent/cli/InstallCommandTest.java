@@ -65,11 +65,12 @@ class InstallCommandTest {
     @Test
     void rerunAfterSuccessSkipsEveryPhaseButPreflightAndChangesNothing() throws IOException {
         StandInNode node = new StandInNode(tmp.resolve("host"));
-        CliHarness h = new CliHarness(tmp, node.root, node);
+        var kubeadm = InstallFlowTest.kubeadm(node, new io.kubestead.agent.kubeadm.validate.StandInCluster());
+        CliHarness h = new CliHarness(tmp, node.root, kubeadm);
         assertEquals(0, h.run("install"), h.err.toString());
         int commandsFirstRun = node.commands.size();
         assertTrue(node.displayed().contains("apt-mark hold kubelet kubeadm kubectl"), node.displayed().toString());
-        CliHarness again = new CliHarness(tmp, node.root, node);
+        CliHarness again = new CliHarness(tmp, node.root, kubeadm);
         assertEquals(0, again.run("install"), again.err.toString());
         List<String> lines = again.out.toString().lines().filter(l -> l.matches("\\(\\d+/\\d+\\) \\[.*")).toList();
         List<String> ran = lines.stream().filter(l -> !l.endsWith("skipped, already done")).toList();

@@ -1,6 +1,8 @@
 package io.kubestead.agent.plan.phases;
 
 import io.kubestead.agent.host.HostFacts;
+import io.kubestead.agent.kubeadm.HostKubeadm;
+import java.security.SecureRandom;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
 import io.kubestead.agent.hostsetup.PackageManager;
 import io.kubestead.agent.plan.Phase;
@@ -22,7 +24,7 @@ public final class InstallPlan {
     private InstallPlan() {
     }
 
-    public static Plan create(InstallSpec spec, HostFacts facts, Optional<Path> agentHome) {
+    public static Plan create(InstallSpec spec, HostFacts facts, Optional<Path> agentHome, SecureRandom random) {
         Optional<PackageManager> pm = Optional.ofNullable(facts.packageManager()).map(n -> switch (n) {
             case "apt" -> PackageManager.APT;
             case "dnf" -> PackageManager.DNF;
@@ -36,6 +38,8 @@ public final class InstallPlan {
         phases.add(new KernelPhase(spec.podCidr().ipv6() || spec.serviceCidr().ipv6()));
         phases.add(new ContainerdPhase(pm, ContainerdConfig.pauseImage(IMAGE_REPOSITORY, spec.kubernetesVersion()), spec.airgap()));
         phases.add(new KubernetesPackagesPhase(pm, spec.kubernetesVersion(), spec.airgap()));
+        phases.add(new KubeadmConfigPhase(spec, random));
+        phases.add(new KubeadmInitPhase(HostKubeadm::new));
         return new Plan(NAME, phases);
     }
 }
