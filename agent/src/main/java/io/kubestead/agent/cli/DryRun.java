@@ -23,12 +23,16 @@ final class DryRun {
     }
 
     static void writePlan(Path dir, Plan plan, ActionLog log, InstallSpec spec, Clock clock) {
+        writePlan(dir, plan, log, "Load balancer: " + spec.loadBalancer().describe() + "\n# API endpoint: "
+                + spec.controlPlaneEndpoint(), clock);
+    }
+
+    static void writePlan(Path dir, Plan plan, ActionLog log, String summary, Clock clock) {
         List<String> lines = new ArrayList<>();
         lines.add("# Kubestead " + plan.name() + " plan, dry-run at " + clock.instant());
         lines.add("# Every phase of the real run in order, with each file it writes and each command it runs on the host.");
         lines.add("# Files are under " + dir + " at their paths on the host.");
-        lines.add("# Load balancer: " + spec.loadBalancer().describe());
-        lines.add("# API endpoint: " + spec.controlPlaneEndpoint());
+        lines.add("# " + summary);
         lines.add("# After each phase, its completion is recorded in " + StateStore.PATH + " so that reruns resume.");
         lines.add("");
         log.lines().stream().filter(l -> !l.contains(" " + StateStore.PATH + " ")).forEach(lines::add);

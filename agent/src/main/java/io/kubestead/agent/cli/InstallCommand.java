@@ -44,8 +44,8 @@ final class InstallCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         env.out().println("Load balancer: " + spec.loadBalancer().describe());
-        env.out().println("API endpoint:  " + spec.controlPlaneEndpoint() + " (" + spec.apiName() + " -> "
-                + spec.apiNameTarget() + " through /etc/hosts)");
+        env.out().println("API endpoint:  " + spec.controlPlaneEndpoint() + (spec.apiNameTarget() == null ? ""
+                : " (" + spec.apiName() + " -> " + spec.apiNameTarget() + " through /etc/hosts)"));
 
         ActionLog log = new ActionLog();
         Host host = spec.dryRun().map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));

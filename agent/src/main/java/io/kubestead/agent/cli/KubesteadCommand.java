@@ -24,6 +24,11 @@ public final class KubesteadCommand implements Runnable {
     static CommandLine commandLine(CliEnvironment env, boolean stacktrace) {
         CommandLine cl = new CommandLine(new KubesteadCommand());
         cl.addSubcommand("install", new InstallCommand(env));
+        cl.addSubcommand("join", new JoinCommand(env));
+        CommandLine join = cl.getSubcommands().get("join");
+        join.setUnmatchedOptionsArePositionalParams(true);
+        join.setUsageHelpWidth(112);
+        join.getCommandSpec().usageMessage().footer(JoinCommand.wordsHelp());
         cl.addSubcommand("preflight", new PreflightCommand(env));
         cl.getSubcommands().get("preflight").setUnmatchedOptionsArePositionalParams(false);
         CommandLine install = cl.getSubcommands().get("install");

@@ -61,6 +61,9 @@ public record InstallSpec(
      * it (the external balancer's port, the internal balancer's loopback port, or the API server itself).
      */
     public HostPort controlPlaneEndpoint() {
+        if (loadBalancer.mode() == LoadBalancer.Mode.EXTERNAL && !loadBalancer.external().hostIsIp()) {
+            return loadBalancer.external(); // a DNS name is already a stable indirection; /etc/hosts cannot alias names
+        }
         int port = switch (loadBalancer.mode()) {
             case EXTERNAL -> loadBalancer.external().port();
             case INTERNAL -> loadBalancer.internalPort();
@@ -69,8 +72,11 @@ public record InstallSpec(
         return new HostPort(apiName, port);
     }
 
-    /** Where the stable API name points on this node. */
+    /** Where the stable API name points on this node (an IP for /etc/hosts), or null when DNS answers for it. */
     public String apiNameTarget() {
+        if (loadBalancer.mode() == LoadBalancer.Mode.EXTERNAL && !loadBalancer.external().hostIsIp()) {
+            return null;
+        }
         return switch (loadBalancer.mode()) {
             case EXTERNAL -> loadBalancer.external().host();
             case INTERNAL -> "127.0.0.1";

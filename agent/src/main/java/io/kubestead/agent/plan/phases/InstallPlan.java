@@ -24,12 +24,16 @@ public final class InstallPlan {
     private InstallPlan() {
     }
 
-    public static Plan create(InstallSpec spec, HostFacts facts, Optional<Path> agentHome, SecureRandom random) {
-        Optional<PackageManager> pm = Optional.ofNullable(facts.packageManager()).map(n -> switch (n) {
+    static Optional<PackageManager> packageManager(HostFacts facts) {
+        return Optional.ofNullable(facts.packageManager()).map(n -> switch (n) {
             case "apt" -> PackageManager.APT;
             case "dnf" -> PackageManager.DNF;
             default -> PackageManager.YUM;
         });
+    }
+
+    public static Plan create(InstallSpec spec, HostFacts facts, Optional<Path> agentHome, SecureRandom random) {
+        Optional<PackageManager> pm = packageManager(facts);
         List<Phase> phases = new ArrayList<>();
         phases.add(new PreflightPhase(new Preflight(Checks.forRole(Role.MASTER, spec.nodeName()), spec.preflightIgnore())));
         phases.add(new AgentPhase(agentHome));
