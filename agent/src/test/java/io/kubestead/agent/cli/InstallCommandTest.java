@@ -42,7 +42,7 @@ class InstallCommandTest {
         JsonNode spec = new ObjectMapper().readTree(dir.resolve("etc/kubestead/install.json").toFile());
         assertEquals("external", spec.at("/loadBalancer/mode").asText());
         assertEquals("lb.example.com:6443", spec.at("/loadBalancer/address").asText());
-        assertEquals("api.kubernetes.kubestead.internal:6443", spec.at("/controlPlaneEndpoint").asText());
+        assertEquals("lb.example.com:6443", spec.at("/controlPlaneEndpoint").asText());
         assertTrue(spec.at("/taintControlPlane").asBoolean());
         String plan = Files.readString(dir.resolve("plan.txt"));
         assertTrue(plan.contains("== install-spec:"), plan);

@@ -48,9 +48,16 @@ class InstallSpecParserTest {
         assertEquals(bare, dashed);
         assertEquals(LoadBalancer.Mode.EXTERNAL, bare.loadBalancer().mode());
         assertEquals(new HostPort("lb.example.com", 7443), bare.loadBalancer().external());
-        assertEquals("api.kubernetes.kubestead.internal:7443", bare.controlPlaneEndpoint().toString());
-        assertEquals("lb.example.com", bare.apiNameTarget());
+        assertEquals("lb.example.com:7443", bare.controlPlaneEndpoint().toString(), "a DNS name is already stable");
+        assertEquals(null, bare.apiNameTarget());
         assertTrue(bare.taintControlPlane());
+    }
+
+    @Test
+    void anExternalBalancerByAddressIsReachedThroughTheStableName() {
+        InstallSpec s = parse("ha", "load-balancer-address=10.0.0.10:7443");
+        assertEquals("api.kubernetes.kubestead.internal:7443", s.controlPlaneEndpoint().toString());
+        assertEquals("10.0.0.10", s.apiNameTarget());
     }
 
     @Test
