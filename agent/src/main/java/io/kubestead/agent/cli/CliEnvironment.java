@@ -1,0 +1,35 @@
+package io.kubestead.agent.cli;
+
+import io.kubestead.agent.host.ActionLog;
+import io.kubestead.agent.host.Host;
+import io.kubestead.agent.host.HostFacts;
+import io.kubestead.agent.host.RootedHost;
+import io.kubestead.agent.spec.Prompter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Function;
+
+/**
+ * Everything a command takes from the outside world, so tests can run commands against a temporary root, a
+ * recording kubeadm stand-in, fixed facts and a scripted prompt.
+ */
+public record CliEnvironment(
+        PrintWriter out,
+        PrintWriter err,
+        HostFacts facts,
+        Prompter prompter,
+        Path workingDir,
+        Clock clock,
+        boolean root,
+        boolean terminal,
+        Function<ActionLog, Host> realHost) {
+
+    public static CliEnvironment system() {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        boolean root = "root".equals(System.getProperty("user.name"));
+        return new CliEnvironment(out, err, HostFacts.detect(), new TtyPrompter("/dev/tty"),
+                Path.of("").toAbsolutePath(), Clock.systemUTC(), root, System.console() != null, RootedHost::local);
+    }
+}

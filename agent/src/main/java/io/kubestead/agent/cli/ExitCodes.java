@@ -1,0 +1,49 @@
+package io.kubestead.agent.cli;
+
+import io.kubestead.agent.plan.PhaseFailedException;
+import io.kubestead.agent.preflight.PreflightException;
+import io.kubestead.agent.spec.SpecException;
+import picocli.CommandLine;
+
+/**
+ * The one place that maps failures to exit codes: 2 for bad words or input (as picocli and Unix tools do),
+ * 3 for failed preflight checks, 1 for everything else. Each is printed as one line on stderr.
+ */
+final class ExitCodes implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+    static final int FAILURE = 1;
+    static final int USAGE = 2;
+    static final int PREFLIGHT = 3;
+
+    private final boolean stacktrace;
+
+    ExitCodes(boolean stacktrace) {
+        this.stacktrace = stacktrace;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        var err = cmd.getErr();
+        Throwable cause = ex instanceof PhaseFailedException && ex.getCause() != null ? ex.getCause() : ex;
+        if (cause instanceof SpecException) {
+            err.println("kubestead: " + cause.getMessage());
+            return USAGE;
+        }
+        if (cause instanceof PreflightException) {
+            err.println("kubestead: " + cause.getMessage());
+            return PREFLIGHT;
+        }
+        err.println("kubestead: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+        if (stacktrace) {
+            ex.printStackTrace(err);
+        }
+        return FAILURE;
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+        var err = ex.getCommandLine().getErr();
+        err.println("kubestead: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                + " --help')");
+        return USAGE;
+    }
+}

@@ -1,0 +1,90 @@
+package io.kubestead.agent.cli;
+
+import io.kubestead.agent.host.ActionLog;
+import io.kubestead.agent.host.Host;
+import io.kubestead.agent.plan.ConsoleProgress;
+import io.kubestead.agent.plan.Plan;
+import io.kubestead.agent.plan.PhaseContext;
+import io.kubestead.agent.plan.PlanRunner;
+import io.kubestead.agent.plan.StateStore;
+import io.kubestead.agent.plan.phases.InstallPlan;
+import io.kubestead.agent.plan.phases.InstallState;
+import io.kubestead.agent.spec.InstallSpec;
+import io.kubestead.agent.spec.InstallSpecParser;
+import io.kubestead.agent.spec.InstallWords;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "install", mixinStandardHelpOptions = true,
+        description = {"Installs the first master of a cluster on this host, or reconfigures it on a rerun.%n"
+            + "Words follow the command, bare (ha) or key=value (load-balancer-address=lb:6443);%n"
+            + "--ha and --load-balancer-address=lb:6443 work too. Rerunning is safe: finished steps are skipped."})
+final class InstallCommand implements Callable<Integer> {
+    private final CliEnvironment env;
+
+    @Parameters(arity = "0..*", paramLabel = "WORD", description = "install words, listed below")
+    List<String> words = new ArrayList<>();
+
+    InstallCommand(CliEnvironment env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        InstallSpecParser parser = new InstallSpecParser(env.facts().hostName(), env.facts().primaryAddress(),
+                env.workingDir(), env.prompter());
+        InstallSpec spec = parser.parse(words);
+        if (spec.dryRun().isEmpty() && !env.root()) {
+            env.err().println("kubestead: install changes this host and must run as root; use sudo,"
+                    + " or add the word dry-run to see what it would do");
+            return ExitCodes.FAILURE;
+        }
+        env.out().println("Load balancer: " + spec.loadBalancer().describe());
+        env.out().println("API endpoint:  " + spec.controlPlaneEndpoint() + (spec.apiNameTarget() == null ? ""
+                : " (" + spec.apiName() + " -> " + spec.apiNameTarget() + " through /etc/hosts)"));
+
+        ActionLog log = new ActionLog();
+        Host host = spec.dryRun().map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
+        Plan plan = InstallPlan.create(spec, env.facts(), AgentHome.detect(), new java.security.SecureRandom());
+        StateStore state = new StateStore(host);
+        if (InstallState.resetIfSettingsChanged(host, spec, state)) {
+            env.out().println("The install settings changed since the last run: every step checks its work again.");
+        }
+        PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
+                env.clock(), spec.dryRun().isPresent(), state);
+        new PlanRunner().run(plan, ctx, Set.of());
+        spec.dryRun().ifPresent(dir -> DryRun.writePlan(dir, plan, log, spec, env.clock()));
+        spec.dryRun().ifPresent(dir -> env.out().println("Dry-run complete: everything the install would write is under "
+                + dir + "; the steps and commands are in " + dir.resolve("plan.txt")));
+        return 0;
+    }
+
+    /** Wraps one help entry to the width, indenting continuation lines under the description column. */
+    static String wrap(String line, int indent, int width) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder cur = new StringBuilder();
+        for (String word : line.split(" ", -1)) {
+            if (cur.length() + word.length() + 1 > width && cur.toString().strip().length() > 0) {
+                out.append(cur.toString().stripTrailing()).append("%n");
+                cur = new StringBuilder(" ".repeat(indent));
+            }
+            cur.append(word).append(' ');
+        }
+        return out.append(cur.toString().stripTrailing().replace("%", "%%")).append("%n").toString();
+    }
+
+    static String wordsHelp() {
+        StringBuilder sb = new StringBuilder("%nWords:%n");
+        InstallWords.ALL.forEach(d -> sb.append(wrap(String.format("  %-34s %s", d.usage(), d.help()), 37, 110)));
+        var versions = new io.kubestead.agent.spec.SupportedVersions();
+        sb.append(String.format("%%nKubernetes versions: %s (default %s).%%n", versions.range(), versions.defaultVersion()));
+        sb.append("%nExamples:%n")
+                .append("  kubestead install ha load-balancer-address=10.0.0.10:6443 taint-control-plane%n")
+                .append("  kubestead install ha dry-run=/tmp/plan%n");
+        return sb.toString();
+    }
+}

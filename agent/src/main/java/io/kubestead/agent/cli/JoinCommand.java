@@ -1,0 +1,59 @@
+package io.kubestead.agent.cli;
+
+import io.kubestead.agent.host.ActionLog;
+import io.kubestead.agent.host.Host;
+import io.kubestead.agent.plan.ConsoleProgress;
+import io.kubestead.agent.plan.PhaseContext;
+import io.kubestead.agent.plan.Plan;
+import io.kubestead.agent.plan.PlanRunner;
+import io.kubestead.agent.plan.StateStore;
+import io.kubestead.agent.plan.phases.JoinPlan;
+import io.kubestead.agent.spec.JoinSpec;
+import io.kubestead.agent.spec.JoinSpecParser;
+import io.kubestead.agent.spec.JoinWords;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "join", mixinStandardHelpOptions = true,
+        description = {"Joins this host to a cluster as a master or a worker: what the join scripts run.%n"
+            + "Get the words from 'kubestead join-script master|worker' on a master."})
+final class JoinCommand implements Callable<Integer> {
+    private final CliEnvironment env;
+
+    @Parameters(arity = "0..*", paramLabel = "WORD", description = "join words, listed below")
+    List<String> words = new ArrayList<>();
+
+    JoinCommand(CliEnvironment env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        JoinSpec spec = new JoinSpecParser(env.facts().hostName(), env.facts().primaryAddress(), env.workingDir()).parse(words);
+        if (spec.dryRun().isEmpty() && !env.root()) {
+            env.err().println("kubestead: join changes this host and must run as root; use sudo, or add dry-run");
+            return ExitCodes.FAILURE;
+        }
+        env.out().println("Joining " + spec.nodeName() + " as a " + (spec.controlPlane() ? "master" : "worker")
+                + " through " + spec.endpoint());
+        ActionLog log = new ActionLog();
+        Host host = spec.dryRun().map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
+        Plan plan = JoinPlan.create(spec, env.facts(), AgentHome.detect());
+        PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
+                env.clock(), spec.dryRun().isPresent(), new StateStore(host));
+        new PlanRunner().run(plan, ctx, Set.of());
+        spec.dryRun().ifPresent(dir -> DryRun.writePlan(dir, plan, log, "join as " + spec.nodeName(), env.clock()));
+        env.out().println(spec.nodeName() + " joined the cluster as a " + (spec.controlPlane() ? "master" : "worker") + ".");
+        return 0;
+    }
+
+    static String wordsHelp() {
+        StringBuilder sb = new StringBuilder("%nWords:%n");
+        JoinWords.ALL.forEach(d -> sb.append(InstallCommand.wrap(String.format("  %-34s %s", d.usage(), d.help()), 37, 110)));
+        return sb.toString();
+    }
+}

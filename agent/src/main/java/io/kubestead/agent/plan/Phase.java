@@ -1,0 +1,25 @@
+package io.kubestead.agent.plan;
+
+/**
+ * One named step of an installation, like kubeadm's phases: it can tell whether it is already done (so a rerun
+ * skips it) and run. A dry-run runs the very same phases against a host rooted in a directory, whose commands are
+ * recorded instead of executed; there is no separate dry-run code path to drift.
+ */
+public interface Phase {
+
+    /** Lower-case, hyphenated, '/'-joined: {@code pki/certificates}. */
+    String id();
+
+    /** A sentence-case description: "Generate the cluster certificates". */
+    String title();
+
+    /**
+     * Asked only when the state store records this phase as finished: true when its work is still in place on the
+     * host. Phases whose results can go missing (files, services) check them here.
+     */
+    default boolean done(PhaseContext ctx) {
+        return true;
+    }
+
+    void run(PhaseContext ctx) throws Exception;
+}

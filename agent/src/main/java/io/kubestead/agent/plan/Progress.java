@@ -1,0 +1,14 @@
+package io.kubestead.agent.plan;
+
+/** Where a running plan reports: progress to stdout, warnings to stderr. */
+public interface Progress {
+    void phaseStarted(int index, int total, Phase phase);
+
+    void phaseSkipped(int index, int total, Phase phase, String why);
+
+    void phaseFinished(int index, int total, Phase phase);
+
+    void info(String message);
+
+    void warn(String message);
+}

@@ -1,0 +1,71 @@
+package io.kubestead.agent.plan.phases;
+
+import io.kubestead.agent.host.HostException;
+import io.kubestead.agent.plan.Phase;
+import io.kubestead.agent.plan.PhaseContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Puts the agent at /opt/kubestead. install.sh normally unpacked it there already; when the agent was started
+ * from elsewhere (a dry-run from a build tree, a copied bundle) it copies its own files over.
+ */
+final class AgentPhase implements Phase {
+    static final String HOME = "/opt/kubestead";
+    private final Optional<Path> source;
+
+    AgentPhase(Optional<Path> source) {
+        this.source = source;
+    }
+
+    @Override
+    public String id() {
+        return "agent";
+    }
+
+    @Override
+    public String title() {
+        return "Place the Kubestead agent at " + HOME;
+    }
+
+    @Override
+    public boolean done(PhaseContext ctx) {
+        // a development build has nothing to place, so it is as done as it will get
+        return source.isEmpty() || ctx.host().exists(HOME + "/bin/kubestead");
+    }
+
+    @Override
+    public void run(PhaseContext ctx) throws IOException {
+        if (ctx.host().exists(HOME + "/bin/kubestead")) {
+            ctx.progress().info("agent already at " + HOME);
+            return;
+        }
+        if (source.isEmpty()) {
+            ctx.progress().info("not running from an agent bundle (a development build): nothing to copy to " + HOME);
+            return;
+        }
+        Path from = source.get();
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(from)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : files) {
+            String rel = from.relativize(f).toString();
+            ctx.host().writeFile(HOME + "/" + rel, Files.readAllBytes(f), mode(Files.getPosixFilePermissions(f)));
+        }
+        if (!ctx.host().exists(HOME + "/bin/kubestead")) {
+            throw new HostException("the agent bundle at " + from + " has no bin/kubestead");
+        }
+        ctx.progress().info("copied " + files.size() + " files from " + from);
+    }
+
+    private static int mode(Set<PosixFilePermission> p) {
+        return p.contains(PosixFilePermission.OWNER_EXECUTE) ? 0755 : 0644;
+    }
+}

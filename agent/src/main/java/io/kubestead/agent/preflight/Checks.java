@@ -1,0 +1,185 @@
+package io.kubestead.agent.preflight;
+
+import io.kubestead.agent.host.ExecResult;
+import io.kubestead.agent.host.Host;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** The built-in checks, for a role. Each is small and says how to fix what it finds. */
+public final class Checks {
+    static final long GIB_KB = 1024L * 1024;
+    private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final List<Integer> MASTER_PORTS = List.of(6443, 2379, 2380, 10250, 10257, 10259);
+    private static final List<Integer> WORKER_PORTS = List.of(10250);
+
+    private Checks() {
+    }
+
+    /** Every check for the role, in the order they run. */
+    public static List<Check> forRole(Role role, String nodeName) {
+        List<Check> checks = new ArrayList<>();
+        checks.add(check("root", "runs as root", Checks::root));
+        checks.add(check("arch", "64-bit Linux", Checks::arch));
+        checks.add(check("cpu", "at least 2 CPUs", Checks::cpu));
+        checks.add(check("memory", "at least 2 GiB of memory", Checks::memory));
+        checks.add(check("disk", "free disk space under /var/lib", Checks::disk));
+        checks.add(check("swap", "swap is off or can be turned off", Checks::swap));
+        List<Integer> ports = role == Role.MASTER ? MASTER_PORTS : WORKER_PORTS;
+        checks.add(check("ports", "ports " + ports + " are free", h -> ports(h, ports)));
+        checks.add(check("node-name", "the node name is valid", h -> nodeName(nodeName)));
+        checks.add(check("time-sync", "the clock is synchronised", Checks::timeSync));
+        checks.add(check("kernel-modules", "overlay and br_netfilter are available", Checks::kernelModules));
+        checks.add(check("earlier-install", "no other Kubernetes install is on this host", Checks::earlierInstall));
+        return checks;
+    }
+
+    private static Check check(String name, String description, Function<Host, CheckResult> body) {
+        return new Check() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public CheckResult run(Host host) {
+                return body.apply(host);
+            }
+        };
+    }
+
+    static CheckResult root(Host host) {
+        ExecResult r = host.run("id", "-u");
+        return r.ok() && r.stdout().strip().equals("0") ? CheckResult.pass("running as root")
+                : CheckResult.fail("not running as root; run with sudo");
+    }
+
+    static CheckResult arch(Host host) {
+        ExecResult r = host.run("uname", "-sm");
+        String[] f = r.stdout().strip().split("\\s+");
+        if (!r.ok() || f.length < 2) {
+            return CheckResult.fail("cannot tell the operating system ('uname -sm' failed)");
+        }
+        if (!f[0].equals("Linux")) {
+            return CheckResult.fail(f[0] + " is not Linux; Kubernetes nodes run Linux");
+        }
+        return Set.of("x86_64", "aarch64", "ppc64le", "s390x").contains(f[1]) ? CheckResult.pass(f[1])
+                : CheckResult.fail(f[1] + " is not a 64-bit architecture Kubernetes ships for (x86_64, aarch64, ppc64le, s390x)");
+    }
+
+    static CheckResult cpu(Host host) {
+        ExecResult r = host.run("nproc");
+        if (!r.ok()) {
+            return CheckResult.warn("cannot count CPUs ('nproc' failed)");
+        }
+        int n = Integer.parseInt(r.stdout().strip());
+        return n >= 2 ? CheckResult.pass(n + " CPUs")
+                : CheckResult.fail(n + " CPU; Kubernetes needs at least 2: give the machine another CPU");
+    }
+
+    static CheckResult memory(Host host) {
+        long kb = ProcFiles.meminfoKb(host, "MemTotal").orElse(-1L);
+        if (kb < 0) {
+            return CheckResult.warn("cannot read /proc/meminfo");
+        }
+        String gib = String.format("%.1f GiB", kb / (double) GIB_KB);
+        // a "2 GiB" machine reports a little less after the kernel's share, so the floor is kubeadm's 1700 MiB
+        if (kb < 1700L * 1024) {
+            return CheckResult.fail(gib + " of memory; Kubernetes needs at least 2 GiB: give the machine more memory");
+        }
+        if (kb < 4 * GIB_KB - 256 * 1024) {
+            return CheckResult.warn(gib + " of memory; 4 GiB or more is recommended for a node that runs workloads");
+        }
+        return CheckResult.pass(gib);
+    }
+
+    static CheckResult disk(Host host) {
+        ExecResult r = host.run("df", "-Pk", "/var/lib");
+        List<String> lines = r.stdout().lines().toList();
+        if (!r.ok() || lines.size() < 2) {
+            return CheckResult.warn("cannot measure free disk space ('df -Pk /var/lib' failed)");
+        }
+        long freeKb = Long.parseLong(lines.get(1).strip().split("\\s+")[3]);
+        double gib = freeKb / (double) GIB_KB;
+        if (freeKb < 10 * GIB_KB) {
+            return CheckResult.fail(String.format("%.1f GiB free under /var/lib; at least 10 GiB is needed for images,"
+                    + " etcd and logs: free space or grow the disk", gib));
+        }
+        if (freeKb < 30 * GIB_KB) {
+            return CheckResult.warn(String.format("%.1f GiB free under /var/lib; 30 GiB or more is recommended", gib));
+        }
+        return CheckResult.pass(String.format("%.1f GiB free", gib));
+    }
+
+    static CheckResult swap(Host host) {
+        int devices = ProcFiles.activeSwapDevices(host);
+        return devices == 0 ? CheckResult.pass("swap is off")
+                : CheckResult.warn(devices + " swap device(s) active; host preparation turns swap off (swapoff -a)"
+                        + " and disables it in /etc/fstab, as the kubelet requires");
+    }
+
+    static CheckResult ports(Host host, List<Integer> wanted) {
+        Set<Integer> listening = ProcFiles.listeningPorts(host);
+        Set<Integer> busy = new TreeSet<>();
+        wanted.stream().filter(listening::contains).forEach(busy::add);
+        return busy.isEmpty() ? CheckResult.pass("free")
+                : CheckResult.fail("port(s) " + busy + " already in use; stop what listens there (ss -ltnp shows it)"
+                        + " or run 'kubestead reset' if an earlier install holds them");
+    }
+
+    static CheckResult nodeName(String name) {
+        return name.length() <= 253 && NODE_NAME.matcher(name).matches() ? CheckResult.pass(name)
+                : CheckResult.fail("'" + name + "' is not a valid node name; give node-name=NAME (lower-case letters,"
+                        + " digits, '-' and '.')");
+    }
+
+    static CheckResult timeSync(Host host) {
+        ExecResult r = host.run("timedatectl", "show", "-p", "NTPSynchronized", "--value");
+        if (r.ok() && r.stdout().strip().equals("yes")) {
+            return CheckResult.pass("synchronised");
+        }
+        ExecResult chrony = host.run("chronyc", "-n", "tracking");
+        if (chrony.ok() && chrony.stdout().contains("Leap status     : Normal")) {
+            return CheckResult.pass("synchronised (chrony)");
+        }
+        return CheckResult.warn("the clock is not known to be synchronised; certificates and etcd need agreeing clocks:"
+                + " enable NTP (timedatectl set-ntp true, or chrony)");
+    }
+
+    static CheckResult kernelModules(Host host) {
+        Set<String> loaded = ProcFiles.loadedModules(host);
+        List<String> missing = new ArrayList<>();
+        for (String module : List.of("overlay", "br_netfilter")) {
+            boolean builtIn = host.exists("/sys/module/" + module);
+            if (!loaded.contains(module) && !builtIn && !host.run("modprobe", "-n", module).ok()) {
+                missing.add(module);
+            }
+        }
+        return missing.isEmpty() ? CheckResult.pass("available")
+                : CheckResult.fail("kernel module(s) " + missing + " cannot be loaded; install the kernel's extra"
+                        + " modules package (e.g. linux-modules-extra) or use a kernel that has them");
+    }
+
+    static CheckResult earlierInstall(Host host) {
+        boolean ours = host.exists("/var/lib/kubestead/state.json");
+        List<String> found = new ArrayList<>();
+        for (String p : List.of("/etc/kubernetes/admin.conf", "/etc/kubernetes/kubelet.conf", "/var/lib/etcd/member")) {
+            if (host.exists(p)) {
+                found.add(p);
+            }
+        }
+        if (found.isEmpty() || ours) {
+            return CheckResult.pass(ours ? "an earlier Kubestead run; it resumes" : "none");
+        }
+        return CheckResult.fail("another Kubernetes install is here (" + String.join(", ", found) + "); remove it"
+                + " with 'kubeadm reset' (or 'kubestead reset') first");
+    }
+}

@@ -1,0 +1,249 @@
+package io.kubestead.agent.spec;
+
+import io.kubestead.agent.version.KubernetesVersion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns install words into an {@link InstallSpec}. Defaults that depend on the machine (host name, primary
+ * address) and the working directory come in through the constructor, so parsing is pure and testable.
+ */
+public final class InstallSpecParser {
+    static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+    private static final List<String> KEY_ALGORITHMS = List.of("rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256");
+    private static final List<String> CA_WORDS = List.of("ca", "etcd-ca", "front-proxy-ca");
+    public static final int DEFAULT_INTERNAL_LB_PORT = 6444;
+
+    private final String hostName;
+    private final String primaryAddress;
+    private final Path workingDir;
+    private final Prompter prompter;
+    private final SupportedVersions versions = new SupportedVersions();
+
+    public InstallSpecParser(String hostName, String primaryAddress, Path workingDir, Prompter prompter) {
+        this.hostName = hostName;
+        this.primaryAddress = primaryAddress;
+        this.workingDir = workingDir;
+        this.prompter = prompter;
+    }
+
+    public InstallSpec parse(List<String> args) {
+        Words w = Words.parse(args, InstallWords.ALL, "install");
+        Path dryRun = w.has("dry-run")
+                ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize()
+                : null;
+
+        KubernetesVersion version = w.value("kubernetes-version", versions::resolve,
+                "supported: " + versions.range()).orElse(versions.defaultVersion());
+        String clusterName = w.value("cluster-name", InstallSpecParser::dnsLabel,
+                "use lower-case letters, digits and '-'").orElse("kubernetes");
+        String apiName = w.value("api-name", InstallSpecParser::dnsName, "use a DNS name such as api.example.internal")
+                .orElse("api." + clusterName + ".kubestead.internal");
+        String nodeName = w.value("node-name", InstallSpecParser::nodeName,
+                "use lower-case letters, digits, '-' and '.'").orElseGet(this::defaultNodeName);
+        String privateAddress = w.value("private-address", InstallSpecParser::ip, "give an IPv4 or IPv6 address")
+                .orElse(primaryAddress);
+        if (privateAddress == null) {
+            throw new SpecException("this host has no usable network address; give one with private-address=IP");
+        }
+        String publicAddress = w.value("public-address", InstallSpecParser::ip, "give an IPv4 or IPv6 address").orElse(null);
+        List<String> sans = w.value("cert-sans", InstallSpecParser::sanList,
+                "give comma-separated DNS names or IPs").orElse(List.of());
+        Cidr pods = w.value("pod-cidr", Cidr::parse, "give a network such as 10.244.0.0/16").orElse(Cidr.parse("10.244.0.0/16"));
+        Cidr services = w.value("service-cidr", Cidr::parse, "give a network such as 10.96.0.0/12").orElse(Cidr.parse("10.96.0.0/12"));
+        if (pods.overlaps(services)) {
+            throw new SpecException("words 'pod-cidr=" + pods + "' and 'service-cidr=" + services
+                    + "' overlap; choose networks that do not, e.g. pod-cidr=10.244.0.0/16 service-cidr=10.96.0.0/12");
+        }
+        String keyAlgorithm = w.value("key-algorithm", InstallSpecParser::keyAlgorithm,
+                "valid: " + String.join(", ", KEY_ALGORITHMS)).orElse("rsa-2048");
+        int caDays = w.value("ca-validity-days", s -> days(s, 36500), "give whole days, e.g. 3650").orElse(3650);
+        int certDays = w.value("cert-validity-days", s -> days(s, caDays), "give whole days, e.g. 365").orElse(365);
+        Duration ttl = w.value("token-ttl", InstallSpecParser::duration, "e.g. 24h, 2h30m or 45m").orElse(Duration.ofHours(24));
+        Set<String> ignore = w.value("preflight-ignore", s -> new LinkedHashSet<>(Arrays.asList(s.split(","))),
+                "give check names").orElse(new LinkedHashSet<>());
+
+        boolean ha = w.has("ha") || w.has("vip");
+        LoadBalancer lb = loadBalancer(w, ha);
+        return new InstallSpec(ha, lb, w.has("taint-control-plane"), w.has("airgap"), version, nodeName,
+                privateAddress, publicAddress, sans, pods, services, clusterName, "cluster.local", apiName,
+                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl);
+    }
+
+    private LoadBalancer loadBalancer(Words w, boolean ha) {
+        int port = w.value("internal-load-balancer-port", s -> new HostPort("localhost", Integer.parseInt(port(s))).port(),
+                "give a port 1-65535").orElse(DEFAULT_INTERNAL_LB_PORT);
+        Optional<HostPort> external = w.value("load-balancer-address", s -> HostPort.parse(s, 6443),
+                "give HOST[:PORT], e.g. lb.example.com:6443 or [fd00::10]:6443");
+        Optional<String> vip = w.value("vip", InstallSpecParser::ip, "give the virtual IPv4 or IPv6 address");
+        if (external.isPresent() && vip.isPresent()) {
+            throw new SpecException("words 'load-balancer-address' and 'vip' both choose how to reach the masters; give one");
+        }
+        if (w.has("internal-load-balancer-port") && (external.isPresent() || vip.isPresent())) {
+            throw new SpecException("word 'internal-load-balancer-port' applies only to the internal load balancer;"
+                    + " drop it or drop load-balancer-address/vip");
+        }
+        if (external.isPresent()) {
+            return new LoadBalancer(LoadBalancer.Mode.EXTERNAL, external.get(), port, null, "load-balancer-address");
+        }
+        if (vip.isPresent()) {
+            return new LoadBalancer(LoadBalancer.Mode.VIP, null, port, vip.get(), "vip");
+        }
+        if (!ha) {
+            return new LoadBalancer(LoadBalancer.Mode.NONE, null, port, null, "single master");
+        }
+        if (w.has("yes") || w.has("internal-load-balancer-port")) {
+            return new LoadBalancer(LoadBalancer.Mode.INTERNAL, null, port, null, "chosen by default");
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<String> answer = prompter.ask("Load balancer address (HOST:PORT) for the API servers;"
+                    + " press Enter for the internal load balancer: ");
+            if (answer.isEmpty()) {
+                return new LoadBalancer(LoadBalancer.Mode.INTERNAL, null, port, null, "chosen by default");
+            }
+            String a = answer.get().strip();
+            if (a.isEmpty() || a.equalsIgnoreCase("yes") || a.equalsIgnoreCase("y")) {
+                return new LoadBalancer(LoadBalancer.Mode.INTERNAL, null, port, null, "chosen at the prompt");
+            }
+            try {
+                return new LoadBalancer(LoadBalancer.Mode.EXTERNAL, HostPort.parse(a, 6443), port, null, "entered at the prompt");
+            } catch (IllegalArgumentException e) {
+                prompter.ask("'" + a + "' is not HOST[:PORT]: " + e.getMessage() + ". Press Enter to try again.");
+            }
+        }
+        throw new SpecException("no valid load balancer address after three tries; give load-balancer-address=HOST:PORT");
+    }
+
+    private static Map<String, Path> providedCas(Words w) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (String ca : CA_WORDS) {
+            Optional<String> cert = w.value(ca + "-cert");
+            Optional<String> key = w.value(ca + "-key");
+            if (cert.isPresent() != key.isPresent()) {
+                String given = cert.isPresent() ? ca + "-cert" : ca + "-key";
+                String missing = cert.isPresent() ? ca + "-key" : ca + "-cert";
+                throw new SpecException("word '" + given + "' needs '" + missing + "=FILE' too: the agent signs with the CA's key"
+                        + " (a CA without its key cannot sign the other certificates)");
+            }
+            if (cert.isPresent()) {
+                for (String word : List.of(ca + "-cert", ca + "-key")) {
+                    Path p = Path.of(w.value(word).orElseThrow()).toAbsolutePath();
+                    if (!Files.isReadable(p)) {
+                        throw new SpecException("word '" + word + "=" + w.value(word).orElseThrow()
+                                + "': no readable file there; give the path of a PEM file");
+                    }
+                    out.put(word, p);
+                }
+            }
+        }
+        return out;
+    }
+
+    private String defaultNodeName() {
+        String n = hostName == null ? "" : hostName.toLowerCase(Locale.ROOT);
+        if (!NODE_NAME.matcher(n).matches() || n.length() > 253) {
+            throw new SpecException("the host name '" + hostName + "' is not a valid node name;"
+                    + " give one with node-name=NAME (lower-case letters, digits, '-' and '.')");
+        }
+        return n;
+    }
+
+    static String nodeName(String s) {
+        if (s.length() > 253 || !NODE_NAME.matcher(s).matches()) {
+            throw new IllegalArgumentException("'" + s + "' is not a valid node name");
+        }
+        return s;
+    }
+
+    static String dnsLabel(String s) {
+        if (!s.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            throw new IllegalArgumentException("'" + s + "' is not a DNS label");
+        }
+        return s;
+    }
+
+    static String dnsName(String s) {
+        if (!HostPort.isDnsName(s) || !s.contains(".")) {
+            throw new IllegalArgumentException("'" + s + "' is not a DNS name with a domain");
+        }
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    static String ip(String s) {
+        if (!Addresses.isIp(s)) {
+            throw new IllegalArgumentException("'" + s + "' is not an IP address");
+        }
+        return s;
+    }
+
+    static String port(String s) {
+        if (!s.matches("\\d{1,5}")) {
+            throw new IllegalArgumentException("'" + s + "' is not a port number");
+        }
+        return s;
+    }
+
+    static List<String> sanList(String s) {
+        List<String> out = new ArrayList<>();
+        for (String part : s.split(",", -1)) {
+            String p = part.strip();
+            String name = p.startsWith("*.") ? p.substring(2) : p;
+            if (p.isEmpty() || (!Addresses.isIp(p) && !HostPort.isDnsName(name))) {
+                throw new IllegalArgumentException("'" + p + "' is neither a DNS name nor an IP address");
+            }
+            if (!out.contains(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    static String keyAlgorithm(String s) {
+        String v = s.toLowerCase(Locale.ROOT);
+        if (!KEY_ALGORITHMS.contains(v)) {
+            throw new IllegalArgumentException("'" + s + "' is not a supported key algorithm");
+        }
+        return v;
+    }
+
+    static int days(String s, int max) {
+        if (!s.matches("\\d{1,6}") || Integer.parseInt(s) < 1 || Integer.parseInt(s) > max) {
+            throw new IllegalArgumentException("'" + s + "' must be a whole number of days from 1 to " + max);
+        }
+        return Integer.parseInt(s);
+    }
+
+    static Duration duration(String s) {
+        Matcher m = DURATION.matcher(s);
+        if (s.isEmpty() || !m.matches()) {
+            throw new IllegalArgumentException("'" + s + "' is not a duration");
+        }
+        Duration d = Duration.ZERO;
+        if (m.group(1) != null) {
+            d = d.plusHours(Long.parseLong(m.group(1)));
+        }
+        if (m.group(2) != null) {
+            d = d.plusMinutes(Long.parseLong(m.group(2)));
+        }
+        if (m.group(3) != null) {
+            d = d.plusSeconds(Long.parseLong(m.group(3)));
+        }
+        if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofDays(365)) > 0) {
+            throw new IllegalArgumentException("'" + s + "' must be between 1m and 8760h");
+        }
+        return d;
+    }
+}

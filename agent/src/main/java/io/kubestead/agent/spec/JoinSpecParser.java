@@ -1,0 +1,86 @@
+package io.kubestead.agent.spec;
+
+import io.kubestead.agent.version.KubernetesVersion;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Turns join words into a {@link JoinSpec}; host defaults come in through the constructor. */
+public final class JoinSpecParser {
+    private final String hostName;
+    private final String primaryAddress;
+    private final Path workingDir;
+
+    public JoinSpecParser(String hostName, String primaryAddress, Path workingDir) {
+        this.hostName = hostName;
+        this.primaryAddress = primaryAddress;
+        this.workingDir = workingDir;
+    }
+
+    public JoinSpec parse(List<String> args) {
+        Words w = Words.parse(args, JoinWords.ALL, "join");
+        HostPort endpoint = w.value("endpoint", s -> HostPort.parse(s, 6443), "give HOST:PORT, e.g. api.example.internal:6443")
+                .orElseThrow(() -> missing("endpoint"));
+        String token = w.value("token").orElseThrow(() -> missing("token"));
+        if (!token.matches("[a-z0-9]{6}\\.[a-z0-9]{16}")) {
+            throw new SpecException("word 'token' is not a bootstrap token (6 and 16 lower-case letters or digits joined by"
+                    + " '.'); copy it from the join script, or run 'kubestead join-script' on a master for a new one");
+        }
+        String caHash = w.value("ca-hash").orElseThrow(() -> missing("ca-hash"));
+        if (!caHash.matches("sha256:[0-9a-f]{64}")) {
+            throw new SpecException("word 'ca-hash' must be sha256: and 64 hex digits; copy it from the join script");
+        }
+        boolean cp = w.has("control-plane");
+        String key = w.value("cert-key").orElse(null);
+        if (cp && key == null) {
+            throw new SpecException("word 'control-plane' needs 'cert-key=HEX': run 'kubestead join-script master' on a"
+                    + " master for a command that carries it");
+        }
+        if (key != null && !key.toLowerCase(Locale.ROOT).matches("[0-9a-f]{64}")) {
+            throw new SpecException("word 'cert-key' must be 64 hex digits; copy it from the join script");
+        }
+        if (!cp && key != null) {
+            throw new SpecException("word 'cert-key' is for masters; add 'control-plane' or drop it");
+        }
+        LoadBalancer.Mode mode = w.value("load-balancer", s -> LoadBalancer.Mode.valueOf(s.toUpperCase(Locale.ROOT)),
+                "give none, external, internal or vip").orElse(LoadBalancer.Mode.NONE);
+        List<String> masters = w.value("masters", s -> Arrays.stream(s.split(",")).map(InstallSpecParser::ip).toList(),
+                "give comma-separated IP addresses").orElse(List.of());
+        if (mode == LoadBalancer.Mode.INTERNAL && masters.isEmpty()) {
+            throw new SpecException("word 'load-balancer=internal' needs 'masters=IP,...' for the local balancer's backends");
+        }
+        String endpointAddress = w.value("endpoint-address", InstallSpecParser::ip, "give an IP address").orElse(null);
+        int port = w.value("internal-load-balancer-port", s -> Integer.parseInt(InstallSpecParser.port(s)), "give a port")
+                .orElse(InstallSpecParser.DEFAULT_INTERNAL_LB_PORT);
+        KubernetesVersion version = w.value("kubernetes-version", s -> new SupportedVersions().resolve(s),
+                "supported: " + new SupportedVersions().range()).orElseThrow(() -> missing("kubernetes-version"));
+        String nodeName = w.value("node-name", InstallSpecParser::nodeName, "use lower-case letters, digits, '-' and '.'")
+                .orElseGet(this::defaultNodeName);
+        String address = w.value("private-address", InstallSpecParser::ip, "give an IP address").orElse(primaryAddress);
+        if (address == null) {
+            throw new SpecException("this host has no usable network address; give one with private-address=IP");
+        }
+        Set<String> ignore = w.value("preflight-ignore", s -> new LinkedHashSet<>(Arrays.asList(s.split(","))), "give check names")
+                .orElse(new LinkedHashSet<>());
+        Path dryRun = w.has("dry-run")
+                ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize() : null;
+        return new JoinSpec(cp, endpoint, endpointAddress, mode, masters, port, token, caHash,
+                key == null ? null : key.toLowerCase(Locale.ROOT), version, nodeName, address,
+                w.has("taint-control-plane"), w.has("airgap"), ignore, w.has("yes"), dryRun);
+    }
+
+    private static SpecException missing(String word) {
+        return new SpecException("word '" + word + "' is missing; join with the command 'kubestead join-script' prints on a master");
+    }
+
+    private String defaultNodeName() {
+        String n = hostName == null ? "" : hostName.toLowerCase(Locale.ROOT);
+        if (!InstallSpecParser.NODE_NAME.matcher(n).matches()) {
+            throw new SpecException("the host name '" + hostName + "' is not a valid node name; give node-name=NAME");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,43 @@
+package io.kubestead.agent.cli;
+
+import io.kubestead.agent.host.ActionLog;
+import io.kubestead.agent.host.CommandRunner;
+import io.kubestead.agent.host.ExecResult;
+import io.kubestead.agent.host.HostFacts;
+import io.kubestead.agent.host.RootedHost;
+import io.kubestead.agent.spec.Prompter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/** Runs kubestead commands in-process with captured output, fixed facts and a host rooted in a directory. */
+final class CliHarness {
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+    final Path workingDir;
+    final Path hostRoot;
+    final CommandRunner runner;
+    Prompter prompter = Prompter.NONE;
+    boolean root = true;
+
+    CliHarness(Path workingDir, Path hostRoot, CommandRunner runner) {
+        this.workingDir = workingDir;
+        this.hostRoot = hostRoot;
+        this.runner = runner;
+    }
+
+    CliHarness(Path workingDir) {
+        this(workingDir, workingDir.resolve("host"), cmd -> new ExecResult(cmd, 0, "", ""));
+    }
+
+    int run(String... args) {
+        CliEnvironment env = new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
+                new HostFacts("node-1", "10.0.0.5", "apt"), prompter, workingDir,
+                Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), root, false,
+                (ActionLog log) -> new RootedHost("test", hostRoot, runner, log));
+        return Main.run(env, args);
+    }
+}

@@ -1,0 +1,95 @@
+package io.kubestead.agent.preflight;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubestead.agent.host.ActionLog;
+import io.kubestead.agent.host.ExecResult;
+import io.kubestead.agent.host.Host;
+import io.kubestead.agent.host.RootedHost;
+import io.kubestead.agent.spec.SpecException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PreflightTest {
+    @TempDir
+    Path tmp;
+
+    /** A host whose /proc and command answers the test writes. */
+    private Host fakeHost(Map<String, String> commandOutputs) {
+        return new RootedHost("fake", tmp, cmd -> {
+            String out = commandOutputs.get(cmd.display());
+            return out == null ? new ExecResult(cmd, 1, "", "not found") : new ExecResult(cmd, 0, out, "");
+        }, new ActionLog());
+    }
+
+    @Test
+    void aRealListenerMakesThePortCheckFail() throws Exception {
+        Host real = RootedHost.local(new ActionLog());
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CheckResult r = Checks.ports(real, List.of(s.getLocalPort()));
+            assertEquals(CheckResult.Status.FAIL, r.status());
+            assertTrue(r.message().contains(String.valueOf(s.getLocalPort())));
+        }
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertEquals(CheckResult.Status.PASS, Checks.ports(real, List.of(closed)).status());
+    }
+
+    @Test
+    void memoryThresholds() {
+        Host h = fakeHost(Map.of());
+        h.writeString("/proc/meminfo", "MemTotal:        1024000 kB\n", 0644);
+        assertEquals(CheckResult.Status.FAIL, Checks.memory(h).status());
+        h.writeString("/proc/meminfo", "MemTotal:        1950000 kB\n", 0644);
+        assertEquals(CheckResult.Status.WARN, Checks.memory(h).status(), "a 2 GiB machine passes with a warning");
+        h.writeString("/proc/meminfo", "MemTotal:        8000000 kB\n", 0644);
+        assertEquals(CheckResult.Status.PASS, Checks.memory(h).status());
+    }
+
+    @Test
+    void cpuAndArch() {
+        Host h = fakeHost(Map.of("nproc", "1\n", "uname -sm", "Linux armv7l\n"));
+        assertEquals(CheckResult.Status.FAIL, Checks.cpu(h).status());
+        assertTrue(Checks.arch(h).message().contains("armv7l"));
+        Host ok = fakeHost(Map.of("nproc", "4\n", "uname -sm", "Linux x86_64\n"));
+        assertEquals(CheckResult.Status.PASS, Checks.cpu(ok).status());
+        assertEquals(CheckResult.Status.PASS, Checks.arch(ok).status());
+    }
+
+    @Test
+    void earlierInstallByAnotherToolFailsButOurOwnResumes() {
+        Host h = fakeHost(Map.of());
+        h.writeString("/etc/kubernetes/admin.conf", "x", 0600);
+        assertEquals(CheckResult.Status.FAIL, Checks.earlierInstall(h).status());
+        h.writeString("/var/lib/kubestead/state.json", "{}", 0644);
+        assertEquals(CheckResult.Status.PASS, Checks.earlierInstall(h).status());
+    }
+
+    @Test
+    void failuresAreCollectedAndIgnoredOnesPass() {
+        Host h = fakeHost(Map.of("id -u", "1000\n", "nproc", "1\n"));
+        Check root = Checks.forRole(Role.MASTER, "n").stream().filter(c -> c.name().equals("root")).findFirst().orElseThrow();
+        Check cpu = Checks.forRole(Role.MASTER, "n").stream().filter(c -> c.name().equals("cpu")).findFirst().orElseThrow();
+        PreflightException e = assertThrows(PreflightException.class,
+                () -> new Preflight(List.of(root, cpu), Set.of()).run(h, o -> { }));
+        assertTrue(e.getMessage().contains("root: not running as root") && e.getMessage().contains("cpu: 1 CPU"), e.getMessage());
+        new Preflight(List.of(root, cpu), Set.of("root", "cpu")).run(h, o -> { });
+    }
+
+    @Test
+    void ignoringAnUnknownCheckIsAUsageError() {
+        SpecException e = assertThrows(SpecException.class,
+                () -> new Preflight(Checks.forRole(Role.WORKER, "n"), Set.of("colour")));
+        assertTrue(e.getMessage().contains("no check named 'colour'"));
+    }
+}
