@@ -1,5 +1,7 @@
 package io.kubestead.agent.lb;
 
+import io.kubestead.agent.spec.HostPort;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;

@@ -1,5 +1,8 @@
 package io.kubestead.agent.lb;
 
+import io.kubestead.agent.spec.HostPort;
+import io.kubestead.agent.spec.InstallSpec;
+import io.kubestead.agent.spec.LoadBalancer;
 import io.kubestead.agent.spec.SpecException;
 
 import java.util.ArrayList;
@@ -13,7 +16,7 @@ import java.util.Optional;
  *
  * <p>Endpoint decision (issue item 3): clients always use the stable name {@code api.<cluster>.kubestead.internal},
  * which each node resolves through the managed block in /etc/hosts (127.0.0.1 for INTERNAL, the VIP, the external
- * balancer's IP, or the single master for DIRECT). A new balancer IP or a switch of mode is then a hosts-file and
+ * balancer's IP, or the single master for NONE). A new balancer IP or a switch of mode is then a hosts-file and
  * kubeconfig-free change, never new certificates. The one exception: an external balancer given by DNS name is used as
  * is in controlPlaneEndpoint, because /etc/hosts cannot alias a name to a name and DNS already gives the indirection.
  */
@@ -22,7 +25,6 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
 
     public static final int DEFAULT_INTERNAL_PORT = 6444;
     public static final String DEFAULT_HAPROXY_IMAGE = "docker.io/library/haproxy:2.8.10-alpine";
-    public static final String STABLE_SUFFIX = ".kubestead.internal";
 
     public LbSettings {
         external = external == null ? Optional.empty() : external;
@@ -31,7 +33,8 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
             throw new SpecException("stable API name '" + stableName + "' is not a valid DNS name");
         }
         if (internalPort < 1 || internalPort > 65535 || internalPort == Master.API_PORT) {
-            throw new SpecException("internal-lb-port=" + internalPort + ": use a free port in 1-65535 other than 6443");
+            throw new SpecException("internal-load-balancer-port=" + internalPort
+                    + ": use a free port in 1-65535 other than 6443");
         }
         if (mode == LoadBalancerMode.EXTERNAL && external.isEmpty()) {
             throw new IllegalArgumentException("EXTERNAL mode needs the balancer's address");
@@ -42,37 +45,32 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
     }
 
     /**
-     * Chooses the mode from the install words. {@code loadBalancerAddress} and {@code vip} may be null;
-     * {@code vipInterface}, {@code vipRouterId} and {@code internalPort} may be null for their defaults
-     * ({@code vipInterface} is then required only with vip).
+     * From the parsed words' choice. {@code apiName} is the stable name (InstallSpec.apiName(), by default
+     * {@code api.<cluster>.kubestead.internal}); {@code vipInterface} is needed for VIP only (see
+     * {@link Vip#detectInterface}); {@code vipRouterId} may be null for one derived from the cluster name.
      */
-    public static LbSettings fromWords(String clusterName, boolean ha, String loadBalancerAddress, String vip,
-                                       String vipInterface, Integer vipRouterId, Integer internalPort) {
-        String cluster = clusterName == null ? "kubernetes" : clusterName;
-        if (!Addresses.isDnsLabel(cluster)) {
-            throw new SpecException("cluster name '" + clusterName
-                    + "' must be a DNS label (lowercase letters, digits, '-', at most 63) to form the stable API name");
+    public static LbSettings of(LoadBalancer lb, String clusterName, String apiName, String vipInterface,
+                                Integer vipRouterId) {
+        if (!Addresses.isDnsName(clusterName)) {
+            throw new SpecException("cluster name '" + clusterName + "' must be lowercase letters, digits and '-'");
         }
-        if (loadBalancerAddress != null && vip != null) {
-            throw new SpecException("load-balancer-address and vip exclude each other: pick the balancer you have");
-        }
-        String stable = "api." + cluster + STABLE_SUFFIX;
-        int port = internalPort == null ? DEFAULT_INTERNAL_PORT : internalPort;
-        if (loadBalancerAddress != null) {
-            HostPort lb = HostPort.parse("load-balancer-address", loadBalancerAddress, Master.API_PORT);
-            return new LbSettings(LoadBalancerMode.EXTERNAL, cluster, stable, Optional.of(lb), port, Optional.empty(),
-                    DEFAULT_HAPROXY_IMAGE);
-        }
-        if (vip != null) {
+        Optional<Vip> vip = Optional.empty();
+        if (lb.mode() == LoadBalancer.Mode.VIP) {
             if (vipInterface == null) {
-                throw new SpecException("vip=" + vip + " needs vip-interface=NIC (the masters' interface on that segment)");
+                throw new SpecException("vip=" + lb.vip() + ": no network interface on this host reaches it;"
+                        + " the VIP must be in a subnet of one of the masters' interfaces");
             }
-            int id = vipRouterId == null ? Vip.routerIdFor(cluster) : vipRouterId;
-            return new LbSettings(LoadBalancerMode.VIP, cluster, stable, Optional.empty(), port,
-                    Optional.of(new Vip(vip, vipInterface, id)), DEFAULT_HAPROXY_IMAGE);
+            vip = Optional.of(new Vip(lb.vip(), vipInterface,
+                    vipRouterId == null ? Vip.routerIdFor(clusterName) : vipRouterId));
         }
-        LoadBalancerMode mode = ha ? LoadBalancerMode.INTERNAL : LoadBalancerMode.DIRECT;
-        return new LbSettings(mode, cluster, stable, Optional.empty(), port, Optional.empty(), DEFAULT_HAPROXY_IMAGE);
+        LoadBalancerMode mode = LoadBalancerMode.valueOf(lb.mode().name());
+        return new LbSettings(mode, clusterName, apiName.toLowerCase(java.util.Locale.ROOT), lb.externalAddress(),
+                lb.internalPort(), vip, DEFAULT_HAPROXY_IMAGE);
+    }
+
+    /** For the install plan; {@code vipInterface} is ignored unless vip= was given. */
+    public static LbSettings forInstall(InstallSpec spec, Optional<String> vipInterface) {
+        return of(spec.loadBalancer(), spec.clusterName(), spec.apiName(), vipInterface.orElse(null), null);
     }
 
     public LbSettings withHaproxyImage(String image) {
@@ -87,10 +85,10 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
     public String controlPlaneEndpoint() {
         return switch (mode) {
             case INTERNAL -> Addresses.join(stableName, internalPort);
-            case EXTERNAL -> external.get().isIp()
+            case EXTERNAL -> external.get().hostIsIp()
                     ? Addresses.join(stableName, external.get().port())
                     : external.get().toString();
-            case VIP, DIRECT -> Addresses.join(stableName, Master.API_PORT);
+            case VIP, NONE -> Addresses.join(stableName, Master.API_PORT);
         };
     }
 
@@ -104,7 +102,7 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
     }
 
     /**
-     * The managed /etc/hosts entries (name to IP), identical on every node. {@code masters} matters only for DIRECT,
+     * The managed /etc/hosts entries (name to IP), identical on every node. {@code masters} matters only for NONE,
      * where the first one listed is the API. Empty for an external balancer given by DNS name.
      */
     public Map<String, String> hostsEntries(List<Master> masters) {
@@ -112,12 +110,12 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
         switch (mode) {
             case INTERNAL -> m.put(stableName, "127.0.0.1");
             case EXTERNAL -> {
-                if (external.get().isIp()) {
+                if (external.get().hostIsIp()) {
                     m.put(stableName, external.get().host());
                 }
             }
             case VIP -> m.put(stableName, vip.get().address());
-            case DIRECT -> {
+            case NONE -> {
                 if (!masters.isEmpty()) {
                     m.put(stableName, masters.get(0).address());
                 }

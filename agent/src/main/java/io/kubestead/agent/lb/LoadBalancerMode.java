@@ -9,5 +9,5 @@ public enum LoadBalancerMode {
     /** {@code vip=IP}: keepalived moves a virtual IP among the masters; clients hit the holder's 6443. */
     VIP,
     /** One master, no balancer: the stable name points at it, so turning on HA later needs no new certificates. */
-    DIRECT
+    NONE
 }

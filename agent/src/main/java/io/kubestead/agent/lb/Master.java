@@ -25,6 +25,19 @@ public record Master(String name, String address, int apiPort) implements Compar
         this(name, address, API_PORT);
     }
 
+    /**
+     * A master known only by its IP, as a join script lists them: named {@code master-10-0-0-1} until the
+     * reconciler learns the node names.
+     */
+    public static Master fromAddress(String address) {
+        if (!Addresses.isIp(address)) {
+            throw new SpecException("master address '" + address + "' is not an IPv4 or IPv6 address");
+        }
+        String name = "master-" + address.toLowerCase(java.util.Locale.ROOT).replaceAll("[^0-9a-f]+", "-")
+                .replaceAll("^-|-$", "");
+        return new Master(name, address);
+    }
+
     /** {@code 10.0.0.1:6443} or {@code [fd00::1]:6443}. */
     public String endpoint() {
         return Addresses.join(address, apiPort);

@@ -44,7 +44,7 @@ class BootstrapBalancerTest {
         host = new RootedHost("local", Path.of("/"), new ProcessRunner(), new ActionLog());
         paths = LbPaths.under(dir.toString());
         port = HaproxyProcess.freePort();
-        settings = LbSettings.fromWords("test", true, null, null, null, null, null).withInternalPort(port);
+        settings = Settings.internal("test").withInternalPort(port);
         bootstrap = new BootstrapBalancer(host, paths, settings.haproxyImage());
     }
 

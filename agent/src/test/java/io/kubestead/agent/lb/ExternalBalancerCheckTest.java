@@ -1,5 +1,6 @@
 package io.kubestead.agent.lb;
 
+import io.kubestead.agent.spec.HostPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HaproxyConfigTest {
     static final List<Master> MASTERS = List.of(new Master("m3", "10.0.0.3"), new Master("m1", "10.0.0.1"),
             new Master("m2", "10.0.0.2"));
-    static final LbSettings SETTINGS = LbSettings.fromWords("prod", true, null, null, null, null, null);
+    static final LbSettings SETTINGS = Settings.internal("prod");
     @TempDir
     Path dir;
 

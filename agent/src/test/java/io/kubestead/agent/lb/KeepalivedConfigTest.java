@@ -44,7 +44,7 @@ class KeepalivedConfigTest {
 
     @Test
     void configMatchesGoldenAndKeepalivedAcceptsIt() throws Exception {
-        LbSettings s = LbSettings.fromWords("prod", true, null, "10.0.0.100", "eth0", null, null);
+        LbSettings s = Settings.vip("prod", "10.0.0.100", "eth0");
         String conf = new KeepalivedConfig(s.vip().orElseThrow(), MASTERS, "m2", "prod").render();
         assertEquals(Programs.golden("keepalived-m2.conf"), conf);
         assertAccepted(conf);

@@ -25,7 +25,7 @@ class ReconcilerTest {
     static final Master M1 = new Master("m1", "10.0.0.1");
     static final Master M2 = new Master("m2", "10.0.0.2");
     static final Master M3 = new Master("m3", "10.0.0.3");
-    static final LbSettings INTERNAL = LbSettings.fromWords("prod", true, null, null, null, null, null);
+    static final LbSettings INTERNAL = Settings.internal("prod");
     @TempDir
     Path dir;
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
@@ -51,7 +51,7 @@ class ReconcilerTest {
         assertTrue(Files.readString(h.resolve("/etc/kubestead/haproxy/haproxy.cfg")).contains("server m2 10.0.0.2:6443 backup"));
         assertEquals(0600, h.mode("/etc/kubernetes/manifests/haproxy.yaml").orElseThrow());
         assertTrue(Files.readString(h.resolve("/etc/hosts")).startsWith("127.0.0.1\tlocalhost\n10.0.0.7\tbuild-cache\n"));
-        LbSettings vip = LbSettings.fromWords("prod", true, null, "10.0.0.100", "eth0", null, null);
+        LbSettings vip = Settings.vip("prod", "10.0.0.100", "eth0");
         NodeChange v = new NodeBalancer(vip, LbPaths.standard()).apply(h, List.of(M1, M2, M3), java.util.Optional.of("m1"));
         assertTrue(v.written().contains("/etc/keepalived/keepalived.conf"), v.toString());
         assertTrue(v.deleted().containsAll(List.of("/etc/kubernetes/manifests/haproxy.yaml", "/etc/kubestead/haproxy/haproxy.cfg")),
@@ -88,7 +88,7 @@ class ReconcilerTest {
     void switchingToAnExternalBalancerIsAHostsChangeAndRemovesTheLocalBalancer() throws Exception {
         List<LbNode> nodes = List.of(LbNode.master(host("m1"), "m1"), LbNode.worker(host("w1")));
         new Reconciler(INTERNAL, LbPaths.standard()).reconcile(List.of(M1), nodes);
-        LbSettings external = LbSettings.fromWords("prod", true, "10.0.0.10:6443", null, null, null, null);
+        LbSettings external = Settings.external("prod", "10.0.0.10:6443");
         ReconcileReport r = new Reconciler(external, LbPaths.standard()).reconcile(List.of(M1), nodes);
         for (NodeChange c : r.nodes()) {
             assertEquals(List.of("/etc/hosts"), c.written(), c.toString());
