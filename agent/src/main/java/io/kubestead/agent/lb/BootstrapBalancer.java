@@ -12,8 +12,14 @@ import java.util.Optional;
 /**
  * The local balancer before kubelet runs static pods (init and join need the API through it first). Started on the
  * host from the same haproxy.cfg the static pod uses: the haproxy program when the host has it, else the pinned image
- * through {@code ctr} (the image must already be imported into containerd's k8s.io namespace). Stop it once kubelet
- * runs the static pod; both bind the port with SO_REUSEPORT, so they may overlap.
+ * through {@code ctr} (the image must already be imported into containerd's k8s.io namespace).
+ *
+ * <p>Hand-over: stop it after kubeadm init/join, then write the static pod manifest
+ * ({@link NodeBalancer#apply}); kubelet sees the file at once and starts the pod, so the node is without its
+ * balancer for about the time a container takes to start. They must not overlap: HAProxy binds with SO_REUSEPORT,
+ * which the kernel shares only between sockets of the same user, and the image runs as its own user; a static pod
+ * that cannot bind would crash-loop into kubelet's back-off. (Nor may the manifest exist before kubeadm: its
+ * preflight wants /etc/kubernetes/manifests empty.)
  */
 public final class BootstrapBalancer {
     static final String CONTAINER = "kubestead-bootstrap-lb";
@@ -41,7 +47,7 @@ public final class BootstrapBalancer {
             host.run("haproxy", "-D", "-f", paths.haproxyConfig(), "-p", paths.bootstrapPidFile()).check();
             return "haproxy";
         }
-        host.run(Command.of("ctr", "-n", "k8s.io", "run", "-d", "--net-host", "--user", "0:0",
+        host.run(Command.of("ctr", "-n", "k8s.io", "run", "-d", "--net-host",
                 "--mount", "type=bind,src=" + paths.haproxyDir() + ",dst=/usr/local/etc/haproxy,options=rbind:ro",
                 image, CONTAINER, "haproxy", "-W", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg")).check();
         host.writeString(paths.bootstrapPidFile(), CTR_MARK + "\n", 0644);

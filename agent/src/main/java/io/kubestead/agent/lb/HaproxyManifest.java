@@ -34,9 +34,8 @@ public final class HaproxyManifest {
                 "imagePullPolicy", "IfNotPresent",
                 // -W master-worker, -db stay in the foreground: the usual way to run haproxy in a container.
                 "command", List.of("haproxy", "-W", "-db", "-f", CONTAINER_DIR + "/haproxy.cfg"),
-                // Root like the bootstrap instance: SO_REUSEPORT lets both bind the port while they overlap
-                // during join, and the kernel allows that only between sockets of the same user.
-                "securityContext", map("runAsUser", 0, "runAsGroup", 0),
+                // The image's own unprivileged user is enough for a port above 1024.
+                "securityContext", map("allowPrivilegeEscalation", false),
                 "resources", map("requests", map("cpu", "25m", "memory", "32Mi")),
                 "volumeMounts", List.of(map("name", "config", "mountPath", CONTAINER_DIR, "readOnly", true)));
         Map<String, Object> spec = map(

@@ -41,11 +41,28 @@ public final class NodeBalancer {
         return files;
     }
 
+    /**
+     * Before kubeadm init/join: everything but the static pod manifest (kubeadm's preflight wants the manifests
+     * directory empty, and the bootstrap instance serves until then). An existing manifest is left alone.
+     */
+    public NodeChange prepare(Host host, List<Master> masters, Optional<String> localMaster) {
+        return write(host, masters, localMaster, false);
+    }
+
+    /** After kubeadm, and on every later change of the masters: all files, including the static pod manifest. */
     public NodeChange apply(Host host, List<Master> masters, Optional<String> localMaster) {
+        return write(host, masters, localMaster, true);
+    }
+
+    private NodeChange write(Host host, List<Master> masters, Optional<String> localMaster, boolean staticPod) {
         List<String> written = new ArrayList<>();
         List<String> deleted = new ArrayList<>();
         List<String> reloads = new ArrayList<>();
         Map<String, String> desired = desiredFiles(host, masters, localMaster);
+        boolean skipManifest = !staticPod && desired.containsKey(paths.haproxyManifest());
+        if (skipManifest) {
+            desired.remove(paths.haproxyManifest());
+        }
         desired.forEach((path, content) -> {
             if (!host.readString(path).map(content::equals).orElse(false)) {
                 host.writeString(path, content, modeOf(path));
@@ -53,6 +70,9 @@ public final class NodeBalancer {
             }
         });
         for (String ours : List.of(paths.haproxyManifest(), paths.haproxyConfig(), paths.keepalivedConfig())) {
+            if (skipManifest && ours.equals(paths.haproxyManifest())) {
+                continue;
+            }
             if (!desired.containsKey(ours) && host.readString(ours).map(t -> t.startsWith(HEADER)).orElse(false)) {
                 host.delete(ours);
                 deleted.add(ours);

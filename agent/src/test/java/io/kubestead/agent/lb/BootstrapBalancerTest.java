@@ -57,7 +57,7 @@ class BootstrapBalancerTest {
     @Test
     void startsServesReloadsWithNewBackendsAndStops() throws Exception {
         NodeBalancer node = new NodeBalancer(settings, paths);
-        node.apply(host, List.of(servers.get(0).master()), Optional.empty());
+        node.prepare(host, List.of(servers.get(0).master()), Optional.empty());
         assertFalse(bootstrap.running());
         assertEquals("haproxy", bootstrap.start());
         assertTrue(bootstrap.running());
@@ -86,6 +86,33 @@ class BootstrapBalancerTest {
         Files.writeString(Path.of(paths.haproxyConfig()), "frontend x\n    bind 127.0.0.1:" + port + "\n    nonsense\n");
         assertThrows(RuntimeException.class, bootstrap::start);
         assertFalse(bootstrap.running());
+    }
+
+    /**
+     * Without a haproxy program the image runs through ctr. Recorded, not run: that needs the image imported into
+     * containerd, which this machine does not have; the flags are those of ctr 1.6's run --help.
+     */
+    @Test
+    void withoutTheProgramItRunsTheImageThroughCtr() {
+        List<String> seen = new ArrayList<>();
+        RootedHost noHaproxy = new RootedHost("n", dir, c -> {
+            seen.add(c.display());
+            boolean missing = c.argv().get(0).equals("sh");
+            String tasks = "TASK                    PID    STATUS\n" + BootstrapBalancer.CONTAINER + "    4242    RUNNING\n";
+            return new io.kubestead.agent.host.ExecResult(c, missing ? 1 : 0,
+                    c.argv().contains("ls") ? tasks : "", "");
+        }, new ActionLog());
+        BootstrapBalancer b = new BootstrapBalancer(noHaproxy, LbPaths.standard(), "docker.io/library/haproxy:2.8.10-alpine");
+        assertEquals("ctr", b.start());
+        assertTrue(seen.contains("ctr -n k8s.io run -d --net-host --mount type=bind,src=/etc/kubestead/haproxy,"
+                + "dst=/usr/local/etc/haproxy,options=rbind:ro docker.io/library/haproxy:2.8.10-alpine "
+                + BootstrapBalancer.CONTAINER + " haproxy -W -db -f /usr/local/etc/haproxy/haproxy.cfg"), seen.toString());
+        assertTrue(b.running());
+        b.reload();
+        assertTrue(seen.contains("ctr -n k8s.io task kill -s SIGUSR2 " + BootstrapBalancer.CONTAINER), seen.toString());
+        b.stop();
+        assertTrue(seen.contains("ctr -n k8s.io container delete " + BootstrapBalancer.CONTAINER), seen.toString());
+        assertFalse(noHaproxy.exists(LbPaths.standard().bootstrapPidFile()));
     }
 
     private void awaitId(Probe probe, String id) throws InterruptedException {

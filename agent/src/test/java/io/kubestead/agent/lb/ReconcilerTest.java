@@ -60,6 +60,20 @@ class ReconcilerTest {
     }
 
     @Test
+    void beforeKubeadmTheManifestsDirectoryStaysEmptyAndARerunKeepsTheStaticPod() throws Exception {
+        RootedHost h = host("m1");
+        NodeBalancer nb = new NodeBalancer(INTERNAL, LbPaths.standard());
+        NodeChange before = nb.prepare(h, List.of(M1), java.util.Optional.of("m1"));
+        assertEquals(List.of("/etc/kubestead/haproxy/haproxy.cfg", "/etc/hosts"), before.written());
+        assertFalse(h.exists("/etc/kubernetes/manifests/haproxy.yaml"), "kubeadm's preflight wants no manifests yet");
+        NodeChange after = nb.apply(h, List.of(M1), java.util.Optional.of("m1"));
+        assertEquals(List.of("/etc/kubernetes/manifests/haproxy.yaml"), after.written());
+        NodeChange rerun = nb.prepare(h, List.of(M1), java.util.Optional.of("m1"));
+        assertFalse(rerun.changed(), rerun.toString());
+        assertTrue(h.exists("/etc/kubernetes/manifests/haproxy.yaml"));
+    }
+
+    @Test
     void backendsFollowTheMastersOnEveryNodeAndASecondPassChangesNothing() throws Exception {
         List<LbNode> nodes = List.of(LbNode.master(host("m1"), "m1"), LbNode.master(host("m2"), "m2"),
                 LbNode.worker(host("w1")));
