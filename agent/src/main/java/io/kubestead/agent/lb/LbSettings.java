@@ -24,7 +24,7 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
                          int internalPort, Optional<Vip> vip, String haproxyImage) {
 
     public static final int DEFAULT_INTERNAL_PORT = 6444;
-    public static final String DEFAULT_HAPROXY_IMAGE = "docker.io/library/haproxy:2.8.10-alpine";
+    public static final String DEFAULT_HAPROXY_IMAGE = "docker.io/library/haproxy:2.8.14-alpine";
 
     public LbSettings {
         external = external == null ? Optional.empty() : external;

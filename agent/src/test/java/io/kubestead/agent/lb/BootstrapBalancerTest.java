@@ -102,10 +102,10 @@ class BootstrapBalancerTest {
             return new io.kubestead.agent.host.ExecResult(c, missing ? 1 : 0,
                     c.argv().contains("ls") ? tasks : "", "");
         }, new ActionLog());
-        BootstrapBalancer b = new BootstrapBalancer(noHaproxy, LbPaths.standard(), "docker.io/library/haproxy:2.8.10-alpine");
+        BootstrapBalancer b = new BootstrapBalancer(noHaproxy, LbPaths.standard(), "docker.io/library/haproxy:2.8.14-alpine");
         assertEquals("ctr", b.start());
         assertTrue(seen.contains("ctr -n k8s.io run -d --net-host --mount type=bind,src=/etc/kubestead/haproxy,"
-                + "dst=/usr/local/etc/haproxy,options=rbind:ro docker.io/library/haproxy:2.8.10-alpine "
+                + "dst=/usr/local/etc/haproxy,options=rbind:ro docker.io/library/haproxy:2.8.14-alpine "
                 + BootstrapBalancer.CONTAINER + " haproxy -W -db -f /usr/local/etc/haproxy/haproxy.cfg"), seen.toString());
         assertTrue(b.running());
         b.reload();
