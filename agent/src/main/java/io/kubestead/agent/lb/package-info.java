@@ -9,5 +9,18 @@
  * masters change, {@link io.kubestead.agent.lb.BootstrapBalancer} runs HAProxy before kubelet does, and
  * {@link io.kubestead.agent.lb.ExternalBalancerCheck} proves a user's balancer reaches this master.
  * {@link io.kubestead.agent.lb.QuorumAdvice} warns about master counts. No picocli here.
+ *
+ * <p>Order in the install and join plans (INTERNAL; other modes skip the bootstrap steps):
+ * <ol>
+ * <li>{@code settings = LbSettings.forInstall(spec, Vip.detectInterface(host, vip))}; kubeadm gets
+ *     {@code settings.controlPlaneEndpoint()} and {@code settings.certificateSans()}.</li>
+ * <li>Before kubeadm: {@code new NodeBalancer(settings, LbPaths.standard()).prepare(host, masters, self)} (hosts
+ *     block, haproxy.cfg or keepalived.conf; no manifest yet), then {@code BootstrapBalancer.start()}.</li>
+ * <li>After kubeadm init/join: {@code BootstrapBalancer.stop()}, then {@code NodeBalancer.apply(...)} writes the
+ *     static pod manifest.</li>
+ * <li>EXTERNAL, first master: {@code ExternalBalancerCheck.checkUntil(...)} against
+ *     /etc/kubernetes/pki/apiserver.crt; print {@code settings.balancerTargets(masters)}.</li>
+ * <li>After a master joins or leaves: {@code new Reconciler(settings, paths).reconcile(masters, nodes)}.</li>
+ * </ol>
  */
 package io.kubestead.agent.lb;
