@@ -1,7 +1,5 @@
 package io.kubestead.agent.plan.phases;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kubestead.agent.plan.Phase;
 import io.kubestead.agent.plan.PhaseContext;
 import io.kubestead.agent.spec.InstallSpec;
@@ -9,7 +7,6 @@ import io.kubestead.agent.spec.InstallSpec;
 /** Records the resolved install settings at /etc/kubestead/install.json: what every later step and rerun reads. */
 final class InstallSpecPhase implements Phase {
     static final String PATH = "/etc/kubestead/install.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final InstallSpec spec;
 
     InstallSpecPhase(InstallSpec spec) {
@@ -17,11 +14,7 @@ final class InstallSpecPhase implements Phase {
     }
 
     static byte[] render(InstallSpec spec) {
-        try {
-            return (JSON.writeValueAsString(spec.toMap()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.kubestead.agent.spec.InstallSpecJson.write(spec);
     }
 
     @Override

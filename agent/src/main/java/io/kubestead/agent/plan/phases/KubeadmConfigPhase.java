@@ -2,6 +2,7 @@ package io.kubestead.agent.plan.phases;
 
 import io.kubestead.agent.join.JoinSecrets;
 import io.kubestead.agent.kubeadm.InitConfigInput;
+import io.kubestead.agent.kubeadm.InstallSettings;
 import io.kubestead.agent.kubeadm.KubeadmConfigRenderer;
 import io.kubestead.agent.plan.Phase;
 import io.kubestead.agent.plan.PhaseContext;
@@ -34,7 +35,7 @@ final class KubeadmConfigPhase implements Phase {
 
     private String render(PhaseContext ctx) {
         JoinSecrets secrets = JoinSecrets.loadOrCreate(ctx.host(), random, ctx.clock().instant(), spec.tokenTtl());
-        InitConfigInput in = new InitConfigInput(KubeadmSettings.cluster(spec), KubeadmSettings.node(spec),
+        InitConfigInput in = new InitConfigInput(InstallSettings.cluster(spec), InstallSettings.node(spec),
                 secrets.token(), spec.tokenTtl(), secrets.certificateKey());
         return new KubeadmConfigRenderer().renderInit(in);
     }
@@ -48,6 +49,6 @@ final class KubeadmConfigPhase implements Phase {
     public void run(PhaseContext ctx) {
         ctx.host().writeString(KubeadmConfigRenderer.INIT_CONFIG_PATH, render(ctx), 0600);
         ctx.progress().info("wrote " + KubeadmConfigRenderer.INIT_CONFIG_PATH + " (kubeadm "
-                + KubeadmSettings.cluster(spec).api().apiVersion() + ")");
+                + InstallSettings.cluster(spec).api().apiVersion() + ")");
     }
 }

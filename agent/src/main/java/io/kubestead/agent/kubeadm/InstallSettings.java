@@ -1,7 +1,5 @@
-package io.kubestead.agent.plan.phases;
+package io.kubestead.agent.kubeadm;
 
-import io.kubestead.agent.kubeadm.ClusterSettings;
-import io.kubestead.agent.kubeadm.NodeSettings;
 import io.kubestead.agent.spec.InstallSpec;
 import io.kubestead.agent.spec.LoadBalancer;
 import java.time.Duration;
@@ -9,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Maps the install spec to kubeadm's settings: the one place that decides what goes into kubeadm's config. */
-final class KubeadmSettings {
-    private KubeadmSettings() {
+public final class InstallSettings {
+    private InstallSettings() {
     }
 
-    static ClusterSettings cluster(InstallSpec spec) {
+    public static ClusterSettings cluster(InstallSpec spec) {
         List<String> sans = new ArrayList<>();
         sans.add(spec.apiName());
         spec.loadBalancer().externalAddress().ifPresent(a -> sans.add(a.host()));
@@ -31,7 +29,7 @@ final class KubeadmSettings {
                 v1beta4 ? Duration.ofDays(spec.caValidityDays()) : null, null);
     }
 
-    static NodeSettings node(InstallSpec spec) {
+    public static NodeSettings node(InstallSpec spec) {
         return new NodeSettings(spec.nodeName(), spec.privateAddress(), spec.publicAddress());
     }
 }
