@@ -22,6 +22,12 @@ public final class KeyPool {
     }
 
     public List<KeyPair> generate(KeyAlgorithm alg, int count) {
+        return generate(java.util.Collections.nCopies(count, alg));
+    }
+
+    /** One key per entry, in the same order. */
+    public List<KeyPair> generate(List<KeyAlgorithm> algs) {
+        int count = algs.size();
         if (count == 0) {
             return List.of();
         }
@@ -32,7 +38,7 @@ public final class KeyPool {
         });
         try {
             List<Future<KeyPair>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
+            for (KeyAlgorithm alg : algs) {
                 // A SecureRandom per key keeps the threads from contending on one generator.
                 futures.add(pool.submit(() -> alg.generate(new SecureRandom())));
             }
