@@ -37,6 +37,11 @@ public final class CertsCommand implements Runnable {
         this.err = err;
     }
 
+    /** A command line whose help and parse errors also go to the given writers (picocli's own output). */
+    public static picocli.CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return new picocli.CommandLine(new CertsCommand(out, err)).setOut(out).setErr(err);
+    }
+
     @Override
     public void run() {
         err.println("certs needs a subcommand: check-expiration, renew or ca-hash (see --help)");
