@@ -59,6 +59,11 @@ public enum KeyAlgorithm {
         return kubeadmName;
     }
 
+    /** RSA modulus size; 256 for P-256. */
+    public int bits() {
+        return isRsa() ? Integer.parseInt(word.substring(4)) : 256;
+    }
+
     public boolean isRsa() {
         return this != ECDSA_P256;
     }
@@ -69,13 +74,12 @@ public enum KeyAlgorithm {
     }
 
     public KeyPair generate(SecureRandom random) {
+        if (isRsa()) {
+            return RsaKeyGenerator.generate(bits(), random);
+        }
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance(isRsa() ? "RSA" : "EC");
-            if (isRsa()) {
-                g.initialize(Integer.parseInt(word.substring(4)), random);
-            } else {
-                g.initialize(new ECGenParameterSpec("secp256r1"), random);
-            }
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"), random);
             return g.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK cannot make " + kubeadmName + " keys", e);
