@@ -23,13 +23,23 @@ public record CliEnvironment(
         Clock clock,
         boolean root,
         boolean terminal,
-        Function<ActionLog, Host> realHost) {
+        Function<ActionLog, Host> realHost,
+        java.util.Map<String, String> variables,
+        java.time.Duration balancerCheckPatience) {
+
+    /** The context plan factories take: this machine's facts, the agent's home, and what install.sh passed on. */
+    io.kubestead.agent.plan.phases.InstallContext installContext() {
+        return new io.kubestead.agent.plan.phases.InstallContext(facts, AgentHome.detect(), new java.security.SecureRandom(),
+                java.util.Optional.ofNullable(variables.get("KUBESTEAD_BASE_URL")).filter(u -> !u.isBlank()),
+                java.util.Optional.ofNullable(variables.get("SUDO_USER")), balancerCheckPatience);
+    }
 
     public static CliEnvironment system() {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         boolean root = "root".equals(System.getProperty("user.name"));
         return new CliEnvironment(out, err, HostFacts.detect(), new TtyPrompter("/dev/tty"),
-                Path.of("").toAbsolutePath(), Clock.systemUTC(), root, System.console() != null, RootedHost::local);
+                Path.of("").toAbsolutePath(), Clock.systemUTC(), root, System.console() != null, RootedHost::local,
+                System.getenv(), java.time.Duration.ofMinutes(3));
     }
 }

@@ -49,7 +49,7 @@ final class InstallCommand implements Callable<Integer> {
 
         ActionLog log = new ActionLog();
         Host host = spec.dryRun().map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
-        Plan plan = InstallPlan.create(spec, env.facts(), AgentHome.detect(), new java.security.SecureRandom());
+        Plan plan = InstallPlan.create(spec, env.installContext());
         StateStore state = new StateStore(host);
         if (InstallState.resetIfSettingsChanged(host, spec, state)) {
             env.out().println("The install settings changed since the last run: every step checks its work again.");
@@ -58,6 +58,7 @@ final class InstallCommand implements Callable<Integer> {
                 env.clock(), spec.dryRun().isPresent(), state);
         new PlanRunner().run(plan, ctx, Set.of());
         spec.dryRun().ifPresent(dir -> DryRun.writePlan(dir, plan, log, spec, env.clock()));
+        new JoinPrintout(env).print(host, spec);
         spec.dryRun().ifPresent(dir -> env.out().println("Dry-run complete: everything the install would write is under "
                 + dir + "; the steps and commands are in " + dir.resolve("plan.txt")));
         return 0;

@@ -42,7 +42,7 @@ final class JoinCommand implements Callable<Integer> {
                 + " through " + spec.endpoint());
         ActionLog log = new ActionLog();
         Host host = spec.dryRun().map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
-        Plan plan = JoinPlan.create(spec, env.facts(), AgentHome.detect());
+        Plan plan = JoinPlan.create(spec, env.installContext());
         PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
                 env.clock(), spec.dryRun().isPresent(), new StateStore(host));
         new PlanRunner().run(plan, ctx, Set.of());

@@ -22,6 +22,7 @@ final class CliHarness {
     final CommandRunner runner;
     Prompter prompter = Prompter.NONE;
     boolean root = true;
+    java.util.Map<String, String> variables = new java.util.HashMap<>();
 
     CliHarness(Path workingDir, Path hostRoot, CommandRunner runner) {
         this.workingDir = workingDir;
@@ -37,7 +38,7 @@ final class CliHarness {
         CliEnvironment env = new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
                 new HostFacts("node-1", "10.0.0.5", "apt"), prompter, workingDir,
                 Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), root, false,
-                (ActionLog log) -> new RootedHost("test", hostRoot, runner, log));
+                (ActionLog log) -> new RootedHost("test", hostRoot, runner, log), variables, java.time.Duration.ZERO);
         return Main.run(env, args);
     }
 }

@@ -35,13 +35,22 @@ class InstallFlowTest {
         StandInNode node = new StandInNode(tmp.resolve("host"));
         KubeadmStandIn kubeadm = kubeadm(node, new StandInCluster());
         CliHarness h = new CliHarness(tmp, node.root, kubeadm);
-        int code = h.run("install", "ha", "load-balancer-address=10.0.0.10:6443", "taint-control-plane");
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        // the balancer check connects for real: only ever to loopback in tests
+        int code = h.run("install", "ha", "load-balancer-address=127.0.0.1:" + closedPort, "taint-control-plane");
         assertEquals(0, code, h.err + "\n" + kubeadm.rejections());
         List<KubeadmCall> inits = kubeadm.calls().stream().filter(c -> c.command().equals("init")).toList();
         assertEquals(1, inits.size());
         KubeadmCall init = inits.get(0);
         assertTrue(init.has("upload-certs"));
-        assertEquals("api.kubernetes.kubestead.internal:6443", init.field("ClusterConfiguration", "controlPlaneEndpoint"));
+        assertEquals("api.kubernetes.kubestead.internal:" + closedPort, init.field("ClusterConfiguration", "controlPlaneEndpoint"));
+        assertTrue(h.err.toString().contains("does not forward to this master"), h.err.toString());
+        assertTrue(Files.readString(node.root.resolve("etc/hosts")).contains("127.0.0.1 api.kubernetes.kubestead.internal")
+                || Files.readString(node.root.resolve("etc/hosts")).contains("127.0.0.1\tapi.kubernetes.kubestead.internal"),
+                Files.readString(node.root.resolve("etc/hosts")));
         assertEquals(0600, init.configMode());
         Path secrets = node.root.resolve("var/lib/kubestead/join-secrets.json");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));

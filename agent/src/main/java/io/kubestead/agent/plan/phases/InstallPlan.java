@@ -5,6 +5,9 @@ import io.kubestead.agent.kubeadm.HostKubeadm;
 import java.security.SecureRandom;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
 import io.kubestead.agent.hostsetup.PackageManager;
+import io.kubestead.agent.lb.LbSettings;
+import io.kubestead.agent.lb.Master;
+import io.kubestead.agent.lb.Vip;
 import io.kubestead.agent.plan.Phase;
 import io.kubestead.agent.plan.Plan;
 import io.kubestead.agent.preflight.Checks;
@@ -24,6 +27,11 @@ public final class InstallPlan {
     private InstallPlan() {
     }
 
+    /** The interface that carries the VIP's subnet, read from the real machine (a dry-run reads it too). */
+    private static Optional<String> vipInterface(String vip) {
+        return Vip.detectInterface(io.kubestead.agent.host.RootedHost.local(new io.kubestead.agent.host.ActionLog()), vip);
+    }
+
     static Optional<PackageManager> packageManager(HostFacts facts) {
         return Optional.ofNullable(facts.packageManager()).map(n -> switch (n) {
             case "apt" -> PackageManager.APT;
@@ -32,18 +40,30 @@ public final class InstallPlan {
         });
     }
 
-    public static Plan create(InstallSpec spec, HostFacts facts, Optional<Path> agentHome, SecureRandom random) {
-        Optional<PackageManager> pm = packageManager(facts);
+    public static Plan create(InstallSpec spec, InstallContext context) {
+        Optional<PackageManager> pm = packageManager(context.facts());
+        LbSettings lb = LbSettings.forInstall(spec, spec.loadBalancer().vipAddress().flatMap(InstallPlan::vipInterface));
+        List<Master> masters = List.of(new Master(spec.nodeName(), spec.privateAddress()));
+        Optional<String> self = Optional.of(spec.nodeName());
         List<Phase> phases = new ArrayList<>();
         phases.add(new PreflightPhase(new Preflight(Checks.forRole(Role.MASTER, spec.nodeName()), spec.preflightIgnore())));
-        phases.add(new AgentPhase(agentHome));
+        phases.add(new AgentPhase(context.agentHome()));
         phases.add(new InstallSpecPhase(spec));
         phases.add(new SwapPhase());
         phases.add(new KernelPhase(spec.podCidr().ipv6() || spec.serviceCidr().ipv6()));
         phases.add(new ContainerdPhase(pm, ContainerdConfig.pauseImage(IMAGE_REPOSITORY, spec.kubernetesVersion()), spec.airgap()));
         phases.add(new KubernetesPackagesPhase(pm, spec.kubernetesVersion(), spec.airgap()));
-        phases.add(new KubeadmConfigPhase(spec, random));
+        phases.add(new PkiPhase(spec));
+        phases.add(new KubeadmConfigPhase(spec, context.random()));
+        phases.add(new LbPreparePhase(lb, masters, self));
         phases.add(new KubeadmInitPhase(HostKubeadm::new));
+        phases.add(new LbStaticPodPhase(lb, masters, self));
+        if (lb.external().isPresent()) {
+            phases.add(new ExternalBalancerPhase(lb, masters, spec.nodeName(), context.balancerCheckPatience()));
+        }
+        phases.add(new CniPhase(spec.podCidr().toString()));
+        phases.add(new KubeconfigPhase(context.sudoUser()));
+        phases.add(new JoinScriptsPhase(spec, context.baseUrl()));
         return new Plan(NAME, phases);
     }
 }

@@ -22,8 +22,9 @@ public final class JoinPlan {
     private JoinPlan() {
     }
 
-    public static Plan create(JoinSpec spec, HostFacts facts, Optional<Path> agentHome) {
-        Optional<PackageManager> pm = InstallPlan.packageManager(facts);
+    public static Plan create(JoinSpec spec, InstallContext context) {
+        Optional<PackageManager> pm = InstallPlan.packageManager(context.facts());
+        Optional<Path> agentHome = context.agentHome();
         List<Phase> phases = new ArrayList<>();
         Role role = spec.controlPlane() ? Role.MASTER : Role.WORKER;
         phases.add(new PreflightPhase(new Preflight(Checks.forRole(role, spec.nodeName()), spec.preflightIgnore())));
