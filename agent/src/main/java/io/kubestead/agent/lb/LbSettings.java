@@ -16,8 +16,9 @@ import java.util.Optional;
  *
  * <p>Endpoint decision (issue item 3): clients always use the stable name {@code api.<cluster>.kubestead.internal},
  * which each node resolves through the managed block in /etc/hosts (127.0.0.1 for INTERNAL, the VIP, the external
- * balancer's IP, or the single master for NONE). A new balancer IP or a switch of mode is then a hosts-file and
- * kubeconfig-free change, never new certificates. The one exception: an external balancer given by DNS name is used as
+ * balancer's IP, or the single master for NONE). A new master or balancer IP is then only a hosts-file and backend
+ * change; a switch of balancer adds, when the port differs, the port in kubeconfigs; neither needs new certificates.
+ * The one exception: an external balancer given by DNS name is used as
  * is in controlPlaneEndpoint, because /etc/hosts cannot alias a name to a name and DNS already gives the indirection.
  */
 public record LbSettings(LoadBalancerMode mode, String clusterName, String stableName, Optional<HostPort> external,

@@ -36,6 +36,7 @@ public final class LbBench {
             b.latency(n);
             b.failover(runs, false);
             b.failover(runs, true);
+            b.vipFailover(runs);
         } finally {
             for (StandInApiServer s : b.servers) {
                 s.close();
@@ -168,6 +169,44 @@ public final class LbBench {
             }
         }
         System.out.printf("| median | %d | | | %d | |%n", median(downs), median(failovers));
+    }
+
+    /**
+     * keepalived with the generated configuration on two masters in network namespaces: the holder's API server
+     * stops; time until the other master holds the VIP, and how long no master held it.
+     */
+    private void vipFailover(int runs) throws Exception {
+        System.out.println("\n### VIP failover when the holder's API server stops (ms)");
+        System.out.println("| run | VIP on the other master after | no master held it for |");
+        System.out.println("|---|---|---|");
+        List<Long> moves = new ArrayList<>();
+        try (VrrpPair pair = new VrrpPair(Files.createDirectories(dir.resolve("vrrp")))) {
+            pair.startMaster(0);
+            pair.awaitSingleHolder(-1);
+            pair.startMaster(1);
+            for (int run = 1; run <= runs; run++) {
+                int holder = pair.awaitSingleHolder(-1);
+                long t0 = System.nanoTime();
+                pair.stopApiServer(holder);
+                long released = -1;
+                while (!pair.holds(1 - holder)) {
+                    if (released < 0 && !pair.holds(holder)) {
+                        released = System.nanoTime();
+                    }
+                    if (System.nanoTime() - t0 > 30_000_000_000L) {
+                        throw new IllegalStateException("the VIP did not move");
+                    }
+                    Thread.sleep(10);
+                }
+                long moved = System.nanoTime();
+                long gap = released < 0 ? 0 : (moved - released) / 1_000_000;
+                System.out.printf("| %d | %d | %d |%n", run, (moved - t0) / 1_000_000, gap);
+                moves.add((moved - t0) / 1_000_000);
+                pair.startApiServer(holder);
+                pair.awaitState(holder, "Entering BACKUP STATE");
+            }
+        }
+        System.out.printf("| median | %d | |%n", median(moves));
     }
 
     private static void waitAllUp(HaproxyProcess h) throws Exception {
