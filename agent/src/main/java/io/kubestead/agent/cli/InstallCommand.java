@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "install", mixinStandardHelpOptions = true,
+@Command(name = "install", mixinStandardHelpOptions = true, header = "Install the first master, or reconfigure it on a rerun.",
         description = {"Installs the first master of a cluster on this host, or reconfigures it on a rerun.%n"
             + "Words follow the command, bare (ha) or key=value (load-balancer-address=lb:6443);%n"
             + "--ha and --load-balancer-address=lb:6443 work too. Rerunning is safe: finished steps are skipped."})

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "join", mixinStandardHelpOptions = true,
+@Command(name = "join", mixinStandardHelpOptions = true, header = "Join this host as a master or a worker (what join scripts run).",
         description = {"Joins this host to a cluster as a master or a worker: what the join scripts run.%n"
             + "Get the words from 'kubestead join-script master|worker' on a master."})
 final class JoinCommand implements Callable<Integer> {

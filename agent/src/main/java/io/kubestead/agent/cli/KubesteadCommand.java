@@ -29,6 +29,8 @@ public final class KubesteadCommand implements Runnable {
         join.setUnmatchedOptionsArePositionalParams(true);
         join.setUsageHelpWidth(112);
         join.getCommandSpec().usageMessage().footer(JoinCommand.wordsHelp());
+        cl.addSubcommand("join-script", new JoinScriptCommand(env));
+        cl.addSubcommand("certs", CertsCommand.commandLine(env.out(), env.err()));
         cl.addSubcommand("preflight", new PreflightCommand(env));
         cl.getSubcommands().get("preflight").setUnmatchedOptionsArePositionalParams(false);
         CommandLine install = cl.getSubcommands().get("install");

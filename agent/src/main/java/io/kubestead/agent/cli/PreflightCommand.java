@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "preflight", mixinStandardHelpOptions = true,
+@Command(name = "preflight", mixinStandardHelpOptions = true, header = "Run the preflight checks alone.",
         description = "Runs the preflight checks alone, changing nothing. Takes the same words as install.")
 final class PreflightCommand implements Callable<Integer> {
     private final CliEnvironment env;

@@ -50,6 +50,9 @@ public final class JoinCommands {
             }
         }
         w.add("kubernetes-version=" + spec.kubernetesVersion());
+        if (!spec.clusterName().equals("kubernetes")) {
+            w.add("cluster-name=" + spec.clusterName());
+        }
         w.add("token=" + secrets.token().value());
         w.add("ca-hash=" + caHash);
         if (master) {

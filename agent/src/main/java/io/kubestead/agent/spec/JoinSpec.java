@@ -18,6 +18,7 @@ public record JoinSpec(
         String caHash,
         String certificateKey,
         KubernetesVersion kubernetesVersion,
+        String clusterName,
         String nodeName,
         String privateAddress,
         boolean taintControlPlane,
@@ -29,6 +30,25 @@ public record JoinSpec(
     public JoinSpec {
         masters = List.copyOf(masters);
         preflightIgnore = Set.copyOf(preflightIgnore);
+    }
+
+    /** How this node reaches the API servers, in the install spec's terms. */
+    public LoadBalancer balancer() {
+        return switch (loadBalancer) {
+            case INTERNAL -> new LoadBalancer(LoadBalancer.Mode.INTERNAL, null, internalPort, null, "join");
+            case EXTERNAL -> new LoadBalancer(LoadBalancer.Mode.EXTERNAL, endpointAddress == null ? endpoint
+                    : new HostPort(endpointAddress, endpoint.port()), internalPort, null, "join");
+            case VIP -> new LoadBalancer(LoadBalancer.Mode.VIP, null, internalPort, endpointAddress, "join");
+            case NONE -> new LoadBalancer(LoadBalancer.Mode.NONE, null, internalPort, null, "join");
+        };
+    }
+
+    /** The masters a node's balancer and hosts entry point at: the given list, or the single master's address. */
+    public List<String> masterAddresses() {
+        if (!masters.isEmpty()) {
+            return masters;
+        }
+        return endpointAddress == null ? List.of() : List.of(endpointAddress);
     }
 
     public Optional<Path> dryRun() {

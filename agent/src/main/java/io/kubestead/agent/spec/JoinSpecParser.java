@@ -57,6 +57,12 @@ public final class JoinSpecParser {
                 .orElse(InstallSpecParser.DEFAULT_INTERNAL_LB_PORT);
         KubernetesVersion version = w.value("kubernetes-version", s -> new SupportedVersions().resolve(s),
                 "supported: " + new SupportedVersions().range()).orElseThrow(() -> missing("kubernetes-version"));
+        String clusterName = w.value("cluster-name", InstallSpecParser::dnsLabel, "use lower-case letters, digits and '-'")
+                .orElse("kubernetes");
+        if ((mode == LoadBalancer.Mode.VIP || mode == LoadBalancer.Mode.NONE) && endpointAddress == null && !endpoint.hostIsIp()) {
+            throw new SpecException("word 'load-balancer=" + mode.name().toLowerCase(Locale.ROOT)
+                    + "' needs 'endpoint-address=IP' for /etc/hosts; copy the command from 'kubestead join-script'");
+        }
         String nodeName = w.value("node-name", InstallSpecParser::nodeName, "use lower-case letters, digits, '-' and '.'")
                 .orElseGet(this::defaultNodeName);
         String address = w.value("private-address", InstallSpecParser::ip, "give an IP address").orElse(primaryAddress);
@@ -68,7 +74,7 @@ public final class JoinSpecParser {
         Path dryRun = w.has("dry-run")
                 ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize() : null;
         return new JoinSpec(cp, endpoint, endpointAddress, mode, masters, port, token, caHash,
-                key == null ? null : key.toLowerCase(Locale.ROOT), version, nodeName, address,
+                key == null ? null : key.toLowerCase(Locale.ROOT), version, clusterName, nodeName, address,
                 w.has("taint-control-plane"), w.has("airgap"), ignore, w.has("yes"), dryRun);
     }
 

@@ -57,4 +57,61 @@ class InstallFlowTest {
         String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(secrets.toFile()).get("token").asText();
         assertTrue(!h.out.toString().contains(token) && !h.err.toString().contains(token), "token never printed");
     }
+
+    static void writeKubeletConf(KubeadmCall call, Path root) throws java.io.IOException {
+        Files.createDirectories(root.resolve("etc/kubernetes"));
+        Files.writeString(root.resolve("etc/kubernetes/kubelet.conf"), "kind: Config\n");
+    }
+
+    /** The words after "join" in a join command. */
+    static String[] joinWords(String command) {
+        String words = command.substring(command.indexOf(" join ") + " join ".length()).strip();
+        List<String> out = new java.util.ArrayList<>(List.of("join"));
+        out.addAll(List.of(words.split(" ")));
+        return out.toArray(String[]::new);
+    }
+
+    @Test
+    void joinScriptsLetAWorkerAndASecondMasterJoinTheSameCluster() throws Exception {
+        StandInCluster cluster = new StandInCluster();
+        StandInNode first = new StandInNode(tmp.resolve("m1"));
+        KubeadmStandIn kubeadm1 = kubeadm(first, cluster);
+        assertEquals(0, new CliHarness(tmp, first.root, kubeadm1).run("install", "ha", "yes"));
+
+        CliHarness worker = new CliHarness(tmp, first.root, kubeadm1);
+        assertEquals(0, worker.run("join-script", "worker"), worker.err.toString());
+        String workerCommand = worker.out.toString().lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
+        assertTrue(!workerCommand.contains("cert-key=") && !workerCommand.contains("control-plane"), workerCommand);
+        assertTrue(kubeadm1.calls().stream().anyMatch(c -> c.command().equals("token create")));
+
+        StandInNode w1 = new StandInNode(tmp.resolve("w1"));
+        KubeadmStandIn kubeadmW = new KubeadmStandIn(new SupportedVersions().defaultVersion(), w1.root, cluster, w1)
+                .onCall("join", InstallFlowTest::writeKubeletConf);
+        CliHarness joinWorker = new CliHarness(tmp, w1.root, kubeadmW);
+        String[] ww = joinWords(workerCommand);
+        String[] workerWords = java.util.Arrays.copyOf(ww, ww.length + 1);
+        workerWords[ww.length] = "node-name=worker-1";
+        assertEquals(0, joinWorker.run(workerWords), joinWorker.err + "\n" + kubeadmW.rejections());
+        assertTrue(Files.readString(w1.root.resolve("etc/hosts")).contains("api.kubernetes.kubestead.internal"));
+        assertTrue(Files.exists(w1.root.resolve("etc/kubernetes/manifests/haproxy.yaml")), "workers run the local balancer too");
+
+        CliHarness masterScript = new CliHarness(tmp, first.root, kubeadm1);
+        assertEquals(0, masterScript.run("node-join-script", "--master"), masterScript.err.toString());
+        String masterCommand = masterScript.out.toString().lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
+        assertTrue(masterCommand.contains(" control-plane ") && masterCommand.contains("cert-key="), masterCommand);
+        assertTrue(kubeadm1.calls().stream().anyMatch(c -> c.command().equals("init phase upload-certs")));
+
+        StandInNode m2 = new StandInNode(tmp.resolve("m2"));
+        KubeadmStandIn kubeadm2 = new KubeadmStandIn(new SupportedVersions().defaultVersion(), m2.root, cluster, m2)
+                .onCall("join", InstallFlowTest::writeKubeletConf);
+        String[] words = joinWords(masterCommand);
+        String[] withName = java.util.Arrays.copyOf(words, words.length + 2);
+        withName[words.length] = "node-name=master-2";
+        withName[words.length + 1] = "private-address=10.0.0.6";
+        CliHarness joinMaster2 = new CliHarness(tmp, m2.root, kubeadm2);
+        assertEquals(0, joinMaster2.run(withName), joinMaster2.err + "\n" + kubeadm2.rejections());
+        KubeadmCall join = kubeadm2.calls().stream().filter(c -> c.command().equals("join")).findFirst().orElseThrow();
+        assertTrue(join.field("JoinConfiguration", "controlPlane.certificateKey") != null);
+        assertEquals(0600, join.configMode());
+    }
 }

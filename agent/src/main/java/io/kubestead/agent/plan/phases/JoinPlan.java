@@ -4,7 +4,11 @@ import io.kubestead.agent.host.HostFacts;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
 import io.kubestead.agent.hostsetup.PackageManager;
 import io.kubestead.agent.kubeadm.HostKubeadm;
+import io.kubestead.agent.lb.LbSettings;
+import io.kubestead.agent.lb.Master;
+import io.kubestead.agent.lb.Vip;
 import io.kubestead.agent.plan.Phase;
+import io.kubestead.agent.spec.LoadBalancer;
 import io.kubestead.agent.plan.Plan;
 import io.kubestead.agent.preflight.Checks;
 import io.kubestead.agent.preflight.Preflight;
@@ -34,8 +38,22 @@ public final class JoinPlan {
         phases.add(new ContainerdPhase(pm, ContainerdConfig.pauseImage(InstallPlan.IMAGE_REPOSITORY, spec.kubernetesVersion()),
                 spec.airgap()));
         phases.add(new KubernetesPackagesPhase(pm, spec.kubernetesVersion(), spec.airgap()));
+        LbSettings lb = LbSettings.of(spec.balancer(), spec.clusterName(), spec.endpoint().host(),
+                spec.loadBalancer() == LoadBalancer.Mode.VIP && spec.controlPlane()
+                        ? Vip.detectInterface(io.kubestead.agent.host.RootedHost.local(new io.kubestead.agent.host.ActionLog()),
+                                spec.endpointAddress()).orElse(null) : null, null);
+        List<Master> masters = spec.masterAddresses().stream().map(Master::fromAddress).toList();
+        Optional<String> self = spec.controlPlane() ? Optional.of(spec.nodeName()) : Optional.empty();
+        List<Master> withSelf = new ArrayList<>(masters);
+        if (spec.controlPlane()) {
+            // until its own API server is up, the local balancer's preference for itself falls through to the others
+            withSelf.add(new Master(spec.nodeName(), spec.privateAddress()));
+        }
+        List<Master> all = withSelf.stream().distinct().sorted().toList();
+        phases.add(new LbPreparePhase(lb, all, self));
         phases.add(new JoinConfigPhase(spec));
         phases.add(new KubeadmJoinPhase(HostKubeadm::new, KubeadmJoinPhase.JoinGate.NONE));
+        phases.add(new LbStaticPodPhase(lb, all, self));
         return new Plan(NAME, phases);
     }
 }

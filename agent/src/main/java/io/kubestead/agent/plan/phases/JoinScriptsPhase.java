@@ -51,6 +51,7 @@ final class JoinScriptsPhase implements Phase {
 
     @Override
     public void run(PhaseContext ctx) {
+        baseUrl.ifPresent(url -> ctx.host().writeString("/etc/kubestead/base-url", url + "\n", 0644));
         JoinCommands commands = commands(ctx, spec, baseUrl);
         new JoinScriptIssuer(ctx.host(), new HostKubeadm(ctx.host()), new SecureRandom(), ctx.clock()).writeScripts(commands);
     }

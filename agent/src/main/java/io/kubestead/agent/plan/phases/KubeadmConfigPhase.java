@@ -48,7 +48,7 @@ final class KubeadmConfigPhase implements Phase {
     @Override
     public void run(PhaseContext ctx) {
         ctx.host().writeString(KubeadmConfigRenderer.INIT_CONFIG_PATH, render(ctx), 0600);
-        ctx.progress().info("wrote " + KubeadmConfigRenderer.INIT_CONFIG_PATH + " (kubeadm "
+        ctx.progress().info("wrote " + KubeadmConfigRenderer.INIT_CONFIG_PATH + " ("
                 + InstallSettings.cluster(spec).api().apiVersion() + ")");
     }
 }
