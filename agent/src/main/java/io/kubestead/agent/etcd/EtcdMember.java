@@ -29,6 +29,11 @@ public record EtcdMember(long id, String name, List<String> peerUrls, List<Strin
         return !name.isEmpty() && !clientUrls.isEmpty();
     }
 
+    @Override
+    public String toString() {
+        return label();
+    }
+
     /** A name for messages: the member name, or its peer URL while it has not started. */
     public String label() {
         String who = started() ? name : "unstarted member " + String.join(",", peerUrls);
