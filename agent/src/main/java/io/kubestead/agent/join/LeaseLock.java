@@ -47,7 +47,7 @@ public final class LeaseLock implements ClusterLock {
             if (existing.isPresent() && !existing.get().identity().equals(holder) && !existing.get().expiredAt(now)) {
                 return new Attempt(false, existing);
             }
-            ObjectNode spec = (ObjectNode) lease.path("spec");
+            ObjectNode spec = spec(lease);
             boolean mine = existing.isPresent() && existing.get().identity().equals(holder);
             if (!mine) {
                 spec.put("acquireTime", MICRO_TIME.format(now));
@@ -75,7 +75,7 @@ public final class LeaseLock implements ClusterLock {
                 throw new LockLostException("lost the lease " + NAME + " to "
                         + current.map(Holder::identity).orElse("nobody") + " (it expired before renewal)");
             }
-            ((ObjectNode) lease.path("spec")).put("renewTime", MICRO_TIME.format(clock.instant()));
+            spec(lease).put("renewTime", MICRO_TIME.format(clock.instant()));
             if (write(lease, attempt)) {
                 return;
             }
@@ -89,7 +89,7 @@ public final class LeaseLock implements ClusterLock {
             if (lease.isEmpty() || !holderOf(lease.get()).map(h -> h.identity().equals(holder)).orElse(false)) {
                 return;
             }
-            ObjectNode spec = (ObjectNode) lease.get().path("spec");
+            ObjectNode spec = spec(lease.get());
             spec.remove("holderIdentity"); // an empty holder means free, as client-go's leader election does
             if (write(lease.get(), attempt)) {
                 return;
@@ -127,10 +127,23 @@ public final class LeaseLock implements ClusterLock {
         if (identity.isEmpty()) {
             return Optional.empty();
         }
-        Instant renewed = Instant.parse(spec.path("renewTime").asText());
-        Instant acquired = spec.hasNonNull("acquireTime") ? Instant.parse(spec.path("acquireTime").asText()) : renewed;
+        // A lease someone wrote by hand without times counts as long expired rather than failing every joiner.
+        Instant renewed = time(spec.path("renewTime").asText(""), Instant.EPOCH);
+        Instant acquired = time(spec.path("acquireTime").asText(""), renewed);
         return Optional.of(new Holder(identity, acquired, renewed,
                 Duration.ofSeconds(spec.path("leaseDurationSeconds").asLong(0))));
+    }
+
+    private static Instant time(String microTime, Instant fallback) {
+        try {
+            return microTime.isEmpty() ? fallback : Instant.parse(microTime);
+        } catch (java.time.format.DateTimeParseException e) {
+            return fallback;
+        }
+    }
+
+    private static ObjectNode spec(ObjectNode lease) {
+        return lease.get("spec") instanceof ObjectNode spec ? spec : lease.putObject("spec");
     }
 
     private static int seconds(Duration ttl) {

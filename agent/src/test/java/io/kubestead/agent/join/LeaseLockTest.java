@@ -79,6 +79,21 @@ class LeaseLockTest {
         assertThrows(LockLostException.class, () -> lock.renew("cp-2"));
     }
 
+    /** A Lease written by hand (kubectl) without times or spec does not wedge joins. */
+    @Test
+    void aHandMadeLeaseWithoutTimesOrSpecCountsAsExpired() {
+        ObjectNode bare = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        bare.putObject("metadata").put("name", LeaseLock.NAME);
+        api.create(LeaseLock.COLLECTION, bare);
+        assertTrue(lock.tryAcquire("cp-2", TTL).acquired());
+        ObjectNode noTimes = api.get(LeaseLock.PATH).orElseThrow();
+        ((ObjectNode) noTimes.path("spec")).put("holderIdentity", "someone").remove(List.of("renewTime", "acquireTime"));
+        api.update(LeaseLock.PATH, noTimes);
+        ClusterLock.Attempt a = lock.tryAcquire("cp-3", TTL);
+        assertTrue(a.acquired());
+        assertEquals("cp-3", a.holder().orElseThrow().identity());
+    }
+
     /** Many joiners race for a free and then for an expired lease: exactly one wins each round. */
     @Test
     void racingJoinersNeverBothWin() throws Exception {
