@@ -1,0 +1,163 @@
+package io.kubestead.agent.etcd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Real etcd processes on loopback with TLS and client-certificate auth, data under a temp dir, free ports.
+ * {@link #close()} kills every process it started.
+ */
+public final class EtcdTestCluster implements AutoCloseable {
+    /** One started etcd process. */
+    public record Node(String name, String peerUrl, String clientUrl, Process process, Path log) {
+    }
+
+    private static final Path ETCD = Path.of("/usr/bin/etcd");
+    private final Path dir;
+    private final TestPki pki;
+    private final TestPki.Files3 client;
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+
+    public EtcdTestCluster(Path dir) {
+        if (!Files.isExecutable(ETCD)) {
+            throw new IllegalStateException("etcd is required for this test: apt-get install etcd-server");
+        }
+        this.dir = dir;
+        this.pki = new TestPki(dir.resolve("pki"));
+        this.client = pki.issue("client");
+    }
+
+    /** Starts a one-member cluster named {@code name} and waits until it is healthy. */
+    public Node startFirst(String name) {
+        Ports ports = Ports.free();
+        Node node = start(name, ports, name + "=" + ports.peerUrl(), "new");
+        awaitHealthy(node);
+        return node;
+    }
+
+    /** Free loopback ports for a member that will join later (its peer URL goes into member add first). */
+    public Ports reservePorts() {
+        return Ports.free();
+    }
+
+    /**
+     * Starts a member that was already added to the cluster (kubeadm's static pod with
+     * {@code --initial-cluster-state=existing}); {@code initialCluster} lists name=peerURL for the started members
+     * and this one.
+     */
+    public Node startJoining(String name, Ports ports, List<EtcdMember> existing) {
+        String initial = existing.stream().filter(EtcdMember::started)
+                .map(m -> m.name() + "=" + m.peerUrls().get(0)).collect(Collectors.joining(","));
+        return start(name, ports, initial + "," + name + "=" + ports.peerUrl(), "existing");
+    }
+
+    public EtcdClient client(Node... via) {
+        List<URI> endpoints = new ArrayList<>();
+        for (Node n : via) {
+            endpoints.add(URI.create(n.clientUrl()));
+        }
+        return new EtcdClient(endpoints, PemTls.mutual(client.ca(), client.cert(), client.key()), Duration.ofSeconds(5));
+    }
+
+    public TestPki.Files3 clientFiles() {
+        return client;
+    }
+
+    public void kill(Node node) {
+        node.process().destroyForcibly();
+        try {
+            node.process().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        nodes.remove(node.name());
+    }
+
+    public void awaitHealthy(Node node) {
+        EtcdClient c = client(node);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!c.health(URI.create(node.clientUrl()))) {
+            if (!node.process().isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("etcd " + node.name() + " did not become healthy: " + tail(node));
+            }
+            sleep(50);
+        }
+    }
+
+    public String tail(Node node) {
+        try {
+            List<String> lines = Files.readAllLines(node.log());
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private Node start(String name, Ports ports, String initialCluster, String state) {
+        TestPki.Files3 server = pki.issue(name);
+        Path data = dir.resolve("data-" + name);
+        Path log = dir.resolve(name + ".log");
+        List<String> cmd = List.of(ETCD.toString(), "--name", name, "--data-dir", data.toString(),
+                "--listen-client-urls", ports.clientUrl(), "--advertise-client-urls", ports.clientUrl(),
+                "--listen-peer-urls", ports.peerUrl(), "--initial-advertise-peer-urls", ports.peerUrl(),
+                "--initial-cluster", initialCluster, "--initial-cluster-state", state,
+                "--cert-file", server.cert().toString(), "--key-file", server.key().toString(),
+                "--trusted-ca-file", server.ca().toString(), "--client-cert-auth",
+                "--peer-cert-file", server.cert().toString(), "--peer-key-file", server.key().toString(),
+                "--peer-trusted-ca-file", server.ca().toString(), "--peer-client-cert-auth",
+                "--heartbeat-interval=50", "--election-timeout=500", "--snapshot-count=10000");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Node node = new Node(name, ports.peerUrl(), ports.clientUrl(), p, log);
+            nodes.put(name, node);
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Node n : List.copyOf(nodes.values())) {
+            kill(n);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A client and a peer port on 127.0.0.1, found free by binding port 0. */
+    public record Ports(int client, int peer) {
+        static Ports free() {
+            try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+                return new Ports(a.getLocalPort(), b.getLocalPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public String clientUrl() {
+            return "https://127.0.0.1:" + client;
+        }
+
+        public String peerUrl() {
+            return "https://127.0.0.1:" + peer;
+        }
+    }
+}

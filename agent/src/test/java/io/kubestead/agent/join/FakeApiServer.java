@@ -1,0 +1,86 @@
+package io.kubestead.agent.join;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.kubestead.agent.etcd.PemTls;
+import io.kubestead.agent.etcd.TestPki;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Optional;
+
+/** {@link FakeKubeApi} served over HTTPS on 127.0.0.1 with bearer-token checks and Status-shaped errors. */
+public final class FakeApiServer implements AutoCloseable {
+    private final HttpsServer server;
+    private final FakeKubeApi store = new FakeKubeApi();
+    private final String token;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public FakeApiServer(TestPki pki, String token) throws IOException {
+        this.token = token;
+        TestPki.Files3 tls = pki.issue("apiserver");
+        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(PemTls.mutual(
+                Files.readString(tls.ca()), Files.readString(tls.cert()), Files.readString(tls.key()))));
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public URI uri() {
+        return URI.create("https://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public FakeKubeApi store() {
+        return store;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!("Bearer " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                reply(ex, 401, status(401, "Unauthorized"));
+                return;
+            }
+            String path = ex.getRequestURI().getPath();
+            try {
+                switch (ex.getRequestMethod()) {
+                    case "GET" -> {
+                        Optional<ObjectNode> o = store.get(path);
+                        reply(ex, o.isPresent() ? 200 : 404, o.orElse(status(404, "leases \"x\" not found")));
+                    }
+                    case "POST" -> reply(ex, 201, store.create(path, body(ex)));
+                    case "PUT" -> reply(ex, 200, store.update(path, body(ex)));
+                    default -> reply(ex, 405, status(405, "method not allowed"));
+                }
+            } catch (KubeApiException e) {
+                reply(ex, e.status(), status(e.status(), e.getMessage()));
+            }
+        }
+    }
+
+    private ObjectNode body(HttpExchange ex) throws IOException {
+        return (ObjectNode) json.readTree(ex.getRequestBody());
+    }
+
+    private ObjectNode status(int code, String message) {
+        ObjectNode s = json.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure");
+        return s.put("message", message).put("code", code);
+    }
+
+    private static void reply(HttpExchange ex, int code, ObjectNode body) throws IOException {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(code, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
