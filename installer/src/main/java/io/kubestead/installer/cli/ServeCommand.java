@@ -57,10 +57,15 @@ final class ServeCommand implements Callable<Integer> {
             System.out.printf("[WARN] %s has no install.sh%n", config.root());
         }
         System.out.printf("[INFO] on each host: curl -fsSL %s/install.sh | sudo bash -s WORDS%n",
-                config.baseUrl().orElse(config.scheme() + "://<this-host>:" + server.port()));
+                config.baseUrl().orElse(isWildcard(config.bind())
+                        ? config.scheme() + "://<this-host>:" + server.port() : server.localUrl()));
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static boolean isWildcard(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]");
     }
 
     private ServeConfig config() {
