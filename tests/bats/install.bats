@@ -1,0 +1,242 @@
+#!/usr/bin/env bats
+# scripts/install.sh: finding, checking and unpacking the agent bundle, then exec'ing the agent.
+# Run: bats tests/bats   (builds the agent bundle once if installer/target/dist lacks it)
+
+load helpers
+
+setup_file() {
+    ensure_bundle
+    export RELEASE_DIR=$BATS_FILE_TMPDIR/release
+    make_release_dir "$RELEASE_DIR"
+    # A release whose bundle arrives cut in half: SHA256SUMS still names the whole file.
+    export CUT_DIR=$BATS_FILE_TMPDIR/cut
+    mkdir -p "$CUT_DIR"
+    cp "$INSTALL_SH" "$CUT_DIR/install.sh"
+    cp "$DIST/SHA256SUMS" "$CUT_DIR/SHA256SUMS"
+    local bundle size
+    bundle=$(real_bundle)
+    size=$(stat -c %s "$bundle")
+    head -c $((size / 2)) "$bundle" >"$CUT_DIR/$(basename "$bundle")"
+    start_server "$CUT_DIR" "$BATS_FILE_TMPDIR/serve-cut.log"
+    export CUT_PID=$SERVE_PID CUT_URL=$SERVE_URL
+    start_server "$RELEASE_DIR" "$BATS_FILE_TMPDIR/serve.log"
+    export SERVE_PID SERVE_URL
+}
+
+teardown_file() {
+    stop_server
+    SERVE_PID=${CUT_PID:-} stop_server
+}
+
+setup() {
+    cd "$BATS_TEST_TMPDIR"
+}
+
+@test "install.sh is shellcheck-clean" {
+    run shellcheck "$INSTALL_SH"
+    echo "$output"
+    [ "$status" -eq 0 ]
+}
+
+@test "curl | bash -s dry-run=DIR from installer serve unpacks the agent under DIR and runs it" {
+    run bash -c "curl -fsSL '$SERVE_URL/install.sh' | bash -s dry-run='$BATS_TEST_TMPDIR/dr'"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"[INFO] downloading $SERVE_URL/SHA256SUMS"* ]]
+    [[ $output == *"checksum ok for kubestead-agent-"* ]]
+    [[ $output == *"[INFO] running $BATS_TEST_TMPDIR/dr/opt/kubestead/bin/kubestead install"* ]]
+    [ -x dr/opt/kubestead/bin/kubestead ]
+    [ -x dr/opt/kubestead/runtime/bin/java ]
+    [ -f dr/opt/kubestead/VERSION ]
+    run dr/opt/kubestead/bin/kubestead --help
+    [ "$status" -eq 0 ]
+    # Only the agent and the dry-run's own writes: no temp dirs left behind.
+    [ -z "$(find dr -maxdepth 2 -name '.kubestead-*')" ]
+    grep -q "GET /install.sh 200" "$BATS_FILE_TMPDIR/serve.log"
+}
+
+@test "the served install.sh carries the server's URL, the file on disk does not" {
+    run curl -fsSL "$SERVE_URL/install.sh"
+    [ "$status" -eq 0 ]
+    [[ $output == *"KUBESTEAD_BASE_URL=\"$SERVE_URL\""* ]]
+    grep -qx 'KUBESTEAD_BASE_URL=""' "$INSTALL_SH"
+}
+
+@test "words reach the agent verbatim; join picks the join command; dry-run becomes absolute" {
+    make_echo_bundle "$BATS_TEST_TMPDIR/b"
+    KUBESTEAD_BUNDLE=$BATS_TEST_TMPDIR/b/kubestead-agent-9.9.9-linux-$ARCH.tar.gz run bash "$INSTALL_SH" \
+        ha 'load-balancer-address=10.0.0.10:6443' 'name=a b' dry-run taint-control-plane
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"running $BATS_TEST_TMPDIR/kubestead-dry-run/opt/kubestead/bin/kubestead install"* ]]
+    [ "$(grep '^arg:' <<<"$output")" = "arg:install
+arg:ha
+arg:load-balancer-address=10.0.0.10:6443
+arg:name=a b
+arg:dry-run=$BATS_TEST_TMPDIR/kubestead-dry-run
+arg:taint-control-plane" ]
+
+    KUBESTEAD_BUNDLE=$BATS_TEST_TMPDIR/b/kubestead-agent-9.9.9-linux-$ARCH.tar.gz run bash "$INSTALL_SH" \
+        --dry-run=./x/../jd token=abc.def join server=10.0.0.10:6443
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(grep '^arg:' <<<"$output")" = "arg:join
+arg:dry-run=$BATS_TEST_TMPDIR/jd
+arg:token=abc.def
+arg:server=10.0.0.10:6443" ]
+    [[ $output != *"abc.def"*"[INFO]"* ]]
+    [ -x jd/opt/kubestead/bin/kubestead ]
+}
+
+@test "a tampered bundle is refused naming both sums, and nothing is unpacked" {
+    mkdir rel
+    cp "$INSTALL_SH" "$DIST/SHA256SUMS" rel/
+    cp "$(real_bundle)" rel/
+    local bundle expected actual
+    bundle=rel/$(basename "$(real_bundle)")
+    printf 'X' | dd of="$bundle" bs=1 seek=1000000 conv=notrunc status=none
+    expected=$(awk '{ print $1 }' rel/SHA256SUMS)
+    actual=$(sha256sum "$bundle" | awk '{ print $1 }')
+    [ "$expected" != "$actual" ]
+    run bash rel/install.sh dry-run=dr
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"[ERROR] checksum mismatch for $(basename "$bundle")"* ]]
+    [[ $output == *"$expected"* ]]
+    [[ $output == *"$actual"* ]]
+    assert_nothing_unpacked dr
+    [ -z "$(ls -A dr)" ]
+}
+
+@test "a truncated install.sh runs nothing" {
+    local size cut
+    size=$(stat -c %s "$INSTALL_SH")
+    for cut in $((size / 2)) $((size - 2)) $((size - 12)); do
+        run bash -c "head -c $cut '$INSTALL_SH' | bash -s dry-run='$BATS_TEST_TMPDIR/t$cut'"
+        echo "cut at $cut: $status $output"
+        [ ! -e "t$cut" ]
+        [[ $output != *"[INFO]"* ]]
+    done
+    [ ! -e kubestead-dry-run ]
+}
+
+@test "a bundle download cut short is refused and nothing is unpacked" {
+    run bash -c "curl -fsSL '$CUT_URL/install.sh' | bash -s dry-run='$BATS_TEST_TMPDIR/dr'"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"checksum mismatch for kubestead-agent-"* ]]
+    assert_nothing_unpacked dr
+}
+
+@test "no network: a closed port gives an error naming the URL and suggesting airgap" {
+    local port
+    start_server "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR/closed.log"
+    port=${SERVE_URL##*:}
+    stop_server
+    KUBESTEAD_URL=http://127.0.0.1:$port run bash -s dry-run=dr <"$INSTALL_SH"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"cannot download http://127.0.0.1:$port/SHA256SUMS"* ]]
+    [[ $output == *"airgap"* ]]
+    assert_nothing_unpacked dr
+}
+
+@test "no network at all (empty network namespace): the served URL fails clearly" {
+    run unshare --net bash -c "curl -fsSL '$SERVE_URL/install.sh' >/dev/null 2>&1 && echo reachable; KUBESTEAD_URL='$SERVE_URL' bash -s dry-run=dr <'$INSTALL_SH'"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output != *reachable* ]]
+    [[ $output == *"cannot download $SERVE_URL/SHA256SUMS"* ]]
+}
+
+@test "without dry-run a non-root user is refused; with dry-run it needs no root" {
+    local shared
+    shared=$(mktemp -d /tmp/kubestead-bats-nobody.XXXXXX)
+    chmod 0777 "$shared"
+    run setpriv --reuid=nobody --regid=nogroup --clear-groups bash -s ha <"$INSTALL_SH"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"needs root"*"dry-run"* ]]
+    make_release_dir "$shared/rel"
+    chmod -R a+rX "$shared/rel"
+    run setpriv --reuid=nobody --regid=nogroup --clear-groups bash -c "cd '$shared' && bash rel/install.sh dry-run"
+    echo "$output"
+    local ok=$status
+    [ -x "$shared/kubestead-dry-run/opt/kubestead/bin/kubestead" ] || ok=99
+    [ "$(stat -c %U "$shared/kubestead-dry-run/opt/kubestead/bin/kubestead")" = nobody ] || ok=98
+    rm -rf "$shared"
+    [ "$ok" -eq 0 ]
+}
+
+@test "an airgap bundle beside install.sh is found" {
+    mkdir -p stage/agent rel
+    cp "$(real_bundle)" "$DIST/SHA256SUMS" stage/agent/
+    tar -cf rel/kubestead-airgap-0.1.0.tar -C stage agent
+    cp "$INSTALL_SH" rel/
+    run bash rel/install.sh airgap dry-run=dr
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"looking for the agent bundle in airgap bundle $BATS_TEST_TMPDIR/rel/kubestead-airgap-0.1.0.tar"* ]]
+    [[ $output == *"checksum ok"* ]]
+    [ -x dr/opt/kubestead/bin/kubestead ]
+    run dr/opt/kubestead/bin/kubestead --help
+    [ "$status" -eq 0 ]
+}
+
+@test "a rerun keeps the same agent; a new bundle replaces it whole" {
+    make_echo_bundle b1 1.0.0
+    make_echo_bundle b2 2.0.0
+    KUBESTEAD_BUNDLE=b1/kubestead-agent-1.0.0-linux-$ARCH.tar.gz run bash "$INSTALL_SH" dry-run=dr
+    [ "$status" -eq 0 ]
+    touch dr/opt/kubestead/marker
+    KUBESTEAD_BUNDLE=b1/kubestead-agent-1.0.0-linux-$ARCH.tar.gz run bash "$INSTALL_SH" dry-run=dr
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"agent already at"* ]]
+    [ -e dr/opt/kubestead/marker ]
+    KUBESTEAD_BUNDLE=b2/kubestead-agent-2.0.0-linux-$ARCH.tar.gz run bash "$INSTALL_SH" dry-run=dr
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(cat dr/opt/kubestead/VERSION)" = 2.0.0 ]
+    [ ! -e dr/opt/kubestead/marker ]
+    [ "$(ls -A dr/opt)" = kubestead ]
+}
+
+@test "from a source checkout, the checkout's build is used" {
+    run bash "$INSTALL_SH" dry-run=dr
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"using agent bundle $DIST/kubestead-agent-"*"(built in this source checkout)"* ]]
+    [ -x dr/opt/kubestead/bin/kubestead ]
+}
+
+@test "from a source checkout with nothing built, mvn package runs first" {
+    # A checkout skeleton and an mvn on PATH that records its arguments and "builds" a bundle.
+    mkdir -p repo/scripts repo/installer bin
+    cp "$INSTALL_SH" repo/scripts/
+    touch repo/pom.xml repo/installer/pom.xml
+    cat >bin/mvn <<MVN
+#!/usr/bin/env bash
+printf '%s\n' "\$PWD \$*" >'$BATS_TEST_TMPDIR/mvn.args'
+source '$BATS_TEST_DIRNAME/helpers.bash'
+make_echo_bundle installer/target/dist 0.0.1
+MVN
+    chmod +x bin/mvn
+    PATH=$BATS_TEST_TMPDIR/bin:$PATH run bash repo/scripts/install.sh dry-run=dr
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(cat mvn.args)" = "$BATS_TEST_TMPDIR/repo -q -B -DskipTests package" ]
+    [[ $output == *"building it (mvn -q -B -DskipTests package"* ]]
+    [[ $output == *"arg:install"* ]]
+}
+
+@test "usage: --help prints usage and touches nothing; an empty dry-run= is a usage error" {
+    run bash "$INSTALL_SH" --help
+    [ "$status" -eq 0 ]
+    [[ $output == *"curl -fsSL URL/install.sh | sudo bash -s WORDS"* ]]
+    run bash "$INSTALL_SH" ha dry-run=
+    echo "$output"
+    [ "$status" -eq 2 ]
+    [[ $output == *"'dry-run=' names no directory"* ]]
+    [ -z "$(ls -A)" ]
+}
