@@ -110,6 +110,7 @@ setup_env() {
             *) DRY_RUN_DIR=$PWD/${DRY_RUN_DIR#./} ;;
         esac
         ROOT_DIR=${DRY_RUN_DIR%/}
+        [ -n "$ROOT_DIR" ] || fatal_usage "dry-run=/ would write to this host itself: name another directory"
     else
         ROOT_DIR=""
     fi
@@ -152,6 +153,7 @@ setup_tmp() {
         mkdir -p -- "$DRY_RUN_DIR" || fatal "cannot create the dry-run directory $DRY_RUN_DIR"
         # Canonical, since the agent gets it as dry-run=DIR and writes below it.
         DRY_RUN_DIR=$(cd -P -- "$DRY_RUN_DIR" && pwd)
+        [ "$DRY_RUN_DIR" != / ] || fatal_usage "the dry-run directory is / itself: name another directory"
         ROOT_DIR=$DRY_RUN_DIR
         AGENT_DIR=$ROOT_DIR/opt/kubestead
         TMP_DIR=$(mktemp -d "$DRY_RUN_DIR/.kubestead-tmp.XXXXXX")

@@ -39,7 +39,9 @@ setup() {
 }
 
 @test "curl | bash -s dry-run=DIR from installer serve unpacks the agent under DIR and runs it" {
-    run bash -c "curl -fsSL '$SERVE_URL/install.sh' | bash -s dry-run='$BATS_TEST_TMPDIR/dr'"
+    mkdir tmp home
+    TMPDIR=$BATS_TEST_TMPDIR/tmp HOME=$BATS_TEST_TMPDIR/home \
+        run bash -c "curl -fsSL '$SERVE_URL/install.sh' | bash -s dry-run='$BATS_TEST_TMPDIR/dr'"
     echo "$output"
     [ "$status" -eq 0 ]
     [[ $output == *"[INFO] downloading $SERVE_URL/SHA256SUMS"* ]]
@@ -50,8 +52,9 @@ setup() {
     [ -f dr/opt/kubestead/VERSION ]
     run dr/opt/kubestead/bin/kubestead --help
     [ "$status" -eq 0 ]
-    # Only the agent and the dry-run's own writes: no temp dirs left behind.
+    # Only the agent and the dry-run's own writes: no temp dirs left behind, nothing in TMPDIR or HOME.
     [ -z "$(find dr -maxdepth 2 -name '.kubestead-*')" ]
+    [ -z "$(find tmp home -mindepth 1)" ]
     grep -q "GET /install.sh 200" "$BATS_FILE_TMPDIR/serve.log"
 }
 
@@ -238,5 +241,8 @@ MVN
     echo "$output"
     [ "$status" -eq 2 ]
     [[ $output == *"'dry-run=' names no directory"* ]]
+    run bash "$INSTALL_SH" dry-run=/
+    [ "$status" -eq 2 ]
+    [[ $output == *"would write to this host itself"* ]]
     [ -z "$(ls -A)" ]
 }
