@@ -43,6 +43,11 @@ set -euo pipefail
 # Set by `installer serve` to the URL it serves this script from.
 KUBESTEAD_BASE_URL=""
 
+# All functions are defined in one { ... } block: bash reads a compound command whole before
+# running it, so a download cut anywhere in here stops with a syntax error, having run nothing
+# (not even a cut-off name that happens to be a command, such as `info` or `w`).
+{
+
 # --- logging: info to stdout, warn and fatal to stderr, fatal exits 1 ---
 info() {
     printf '[INFO] %s\n' "$*"
@@ -342,6 +347,8 @@ main() {
     verify_bundle
     unpack_bundle
     run_agent
+}
+
 }
 
 { KUBESTEAD_SCRIPT=${BASH_SOURCE[0]:-}; main "$@"; exit; }

@@ -112,11 +112,18 @@ arg:server=10.0.0.10:6443" ]
 }
 
 @test "a truncated install.sh runs nothing" {
-    local size cut
-    size=$(stat -c %s "$INSTALL_SH")
-    for cut in $((size / 2)) $((size - 2)) $((size - 12)); do
-        run bash -c "head -c $cut '$INSTALL_SH' | bash -s dry-run='$BATS_TEST_TMPDIR/t$cut'"
+    local size cut line prefix main_end script=${TRUNCATE_SCRIPT:-$INSTALL_SH}
+    size=$(stat -c %s "$script")
+    # Cuts in the middle, inside the last function, and right after `main "$@"` on the last line
+    # (where, without the final { ...; } block, main would already run).
+    line=$(tail -n 1 "$script")
+    prefix=${line%%main \"\$@\"*}
+    main_end=$((size - ${#line} - 1 + ${#prefix} + 9))
+    for cut in $((size / 2)) $((size - ${#line} - 7)) "$main_end" $((main_end + 1)) $((size - 2)); do
+        run bash -c "head -c $cut '$script' | bash -s dry-run='$BATS_TEST_TMPDIR/t$cut'"
         echo "cut at $cut: $status $output"
+        [ "$status" -ne 0 ]
+        [[ $output == *"unexpected"* ]]
         [ ! -e "t$cut" ]
         [[ $output != *"[INFO]"* ]]
     done
