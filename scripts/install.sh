@@ -299,8 +299,9 @@ unpack_bundle() {
     fi
     mkdir -p -- "$parent"
     UNPACK_DIR=$(mktemp -d "$parent/.kubestead-new.XXXXXX")
-    chmod 0755 "$UNPACK_DIR"
     tar -xzf "$BUNDLE" -C "$UNPACK_DIR" --no-same-owner || fatal "cannot unpack $BUNDLE"
+    # mktemp made it 0700 (and a "./" entry in the tar may set any mode): the agent dir is 0755.
+    chmod 0755 "$UNPACK_DIR"
     if [ ! -x "$UNPACK_DIR/bin/kubestead" ] || [ ! -x "$UNPACK_DIR/runtime/bin/java" ]; then
         fatal "$BUNDLE lacks bin/kubestead or runtime/bin/java: not an agent bundle"
     fi

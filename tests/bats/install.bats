@@ -212,6 +212,40 @@ arg:server=10.0.0.10:6443" ]
     [ "$(ls -A dr/opt)" = kubestead ]
 }
 
+@test "a bundle that is not an agent bundle is refused and the old agent stays" {
+    make_echo_bundle b1 1.0.0
+    KUBESTEAD_BUNDLE=b1/kubestead-agent-1.0.0-linux-$ARCH.tar.gz run bash "$INSTALL_SH" dry-run=dr
+    [ "$status" -eq 0 ]
+    mkdir -p bad/stage
+    echo junk >bad/stage/README
+    tar -czf "bad/kubestead-agent-3.0.0-linux-$ARCH.tar.gz" -C bad/stage .
+    (cd bad && sha256sum "kubestead-agent-3.0.0-linux-$ARCH.tar.gz" >SHA256SUMS)
+    KUBESTEAD_BUNDLE=bad/kubestead-agent-3.0.0-linux-$ARCH.tar.gz run bash "$INSTALL_SH" dry-run=dr
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"lacks bin/kubestead or runtime/bin/java"* ]]
+    [ "$(cat dr/opt/kubestead/VERSION)" = 1.0.0 ]
+    [ "$(ls -A dr/opt)" = kubestead ]
+}
+
+@test "a real (non-dry-run) install as root unpacks to /opt/kubestead (in a private mount namespace)" {
+    # /opt is a fresh tmpfs inside the namespace: the host's /opt is never touched.
+    make_echo_bundle b 1.0.0
+    run unshare --mount --propagation private bash -c "
+        mount -t tmpfs tmpfs /opt &&
+        KUBESTEAD_BUNDLE='$BATS_TEST_TMPDIR/b/kubestead-agent-1.0.0-linux-$ARCH.tar.gz' bash '$INSTALL_SH' ha 'x=1 2' &&
+        stat -c '%U %a' /opt/kubestead /opt/kubestead/bin/kubestead && ls -A /opt"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"agent unpacked to /opt/kubestead"* ]]
+    [ "$(grep '^arg:' <<<"$output")" = "arg:install
+arg:ha
+arg:x=1 2" ]
+    [[ $output == *"root 755
+root 755
+kubestead"* ]]
+}
+
 @test "from a source checkout, the checkout's build is used" {
     run bash "$INSTALL_SH" dry-run=dr
     echo "$output"

@@ -41,7 +41,7 @@ public final class BundleBuildMain {
         Set<String> modules = new LinkedHashSet<>(List.of(o.get("modules").split(",")));
         Set<String> needed = new RuntimeModules().check(agentJar, jars(agentTarget.resolve("lib")), modules);
         System.out.println("[bundle] jdeps: agent and libraries need " + needed + " (+ optional "
-                + RuntimeModules.OPTIONAL_FOR_LIBRARIES + " left out); runtime modules " + modules);
+                + new java.util.TreeSet<>(RuntimeModules.OPTIONAL_FOR_LIBRARIES) + " left out); runtime modules " + modules);
         deleteTree(Path.of(o.get("runtime")));
     }
 
