@@ -52,6 +52,11 @@ setup() {
     [ -f dr/opt/kubestead/VERSION ]
     run dr/opt/kubestead/bin/kubestead --help
     [ "$status" -eq 0 ]
+    # The launcher finds its runtime through a symlink, as from /usr/local/bin.
+    mkdir links
+    ln -s ../dr/opt/kubestead/bin/kubestead links/kubestead
+    run links/kubestead --help
+    [ "$status" -eq 0 ]
     # Only the agent and the dry-run's own writes: no temp dirs left behind, nothing in TMPDIR or HOME.
     [ -z "$(find dr -maxdepth 2 -name '.kubestead-*')" ]
     [ -z "$(find tmp home -mindepth 1)" ]
