@@ -87,3 +87,17 @@ assert_nothing_unpacked() {
         return 1
     fi
 }
+
+# --- install.sh exec'd the real agent: it got as far as exec, and exited as the agent itself does ---
+# Holds for the placeholder CLI and for the real one: compares with a direct launcher run of the
+# same words instead of assuming what the agent prints or returns. Call right after `run`.
+assert_agent_ran() {
+    local st=$status root=$1 launcher=$1/opt/kubestead/bin/kubestead
+    shift
+    [[ $output == *"[INFO] running $launcher $1"* ]] || { echo "install.sh did not reach exec of $launcher $1" >&2; return 1; }
+    [[ $output != *"[ERROR]"* ]] || { echo "install.sh reported an error" >&2; return 1; }
+    run "$launcher" "$@"
+    [ "$status" -eq "$st" ] || { echo "via install.sh: exit $st; $launcher $* directly: exit $status" >&2; return 1; }
+    run "$launcher" --help
+    [ "$status" -eq 0 ] || { echo "$launcher --help: exit $status" >&2; return 1; }
+}
