@@ -61,6 +61,26 @@ setup() {
     grep -q "GET /install.sh 200" "$BATS_FILE_TMPDIR/serve.log"
 }
 
+@test "without curl, wget downloads the bundle" {
+    # A PATH with what install.sh uses, minus curl.
+    local cmd
+    mkdir nocurl
+    for cmd in bash tar gzip mktemp awk sha256sum sort tail grep basename dirname cat mkdir rm mv chmod uname id wget; do
+        ln -s "$(command -v "$cmd")" "nocurl/$cmd"
+    done
+    make_echo_bundle rel 4.0.0
+    start_server rel "$BATS_TEST_TMPDIR/wget.log"
+    local url=$SERVE_URL
+    PATH=$BATS_TEST_TMPDIR/nocurl KUBESTEAD_URL=$url run bash -s dry-run=dr join <"$INSTALL_SH"
+    stop_server
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"downloading $url/kubestead-agent-4.0.0-linux-$ARCH.tar.gz"* ]]
+    [ "$(grep '^arg:' <<<"$output")" = "arg:join
+arg:dry-run=$BATS_TEST_TMPDIR/dr" ]
+    grep -q "GET /kubestead-agent-4.0.0-linux-$ARCH.tar.gz 200" wget.log
+}
+
 @test "the served install.sh carries the server's URL, the file on disk does not" {
     run curl -fsSL "$SERVE_URL/install.sh"
     [ "$status" -eq 0 ]
