@@ -1,0 +1,44 @@
+package io.kubestead.installer.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/** SHA-256 sums in sha256sum's text format: "HEX  NAME" per line. */
+public final class Sha256Sums {
+
+    private Sha256Sums() {
+    }
+
+    public static String of(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Writes one line per file (file names only, so the list works from its own directory). */
+    public static void write(Path sumsFile, List<Path> files) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Path f : files) {
+            sb.append(of(f)).append("  ").append(f.getFileName()).append('\n');
+        }
+        Path tmp = sumsFile.resolveSibling(sumsFile.getFileName() + ".tmp");
+        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, sumsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,66 @@
+package io.kubestead.installer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = InstallerMain.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void defaultsArePort8080OnAllAddresses() {
+        ServeCommand cmd = new ServeCommand();
+        new CommandLine(cmd).parseArgs(tmp.toString());
+        assertEquals(8080, cmd.port);
+        assertEquals("0.0.0.0", cmd.bind);
+        assertEquals(tmp, cmd.dir);
+    }
+
+    @Test
+    void aMissingDirectoryIsAOneLineUsageError() {
+        assertEquals(2, run("serve", tmp.resolve("nope").toString()));
+        assertTrue(err.toString().startsWith("[ERROR] DIR " + tmp.resolve("nope") + " is not a directory"), err.toString());
+        assertTrue(err.toString().contains("Try 'installer serve --help'."), err.toString());
+        assertEquals(2, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
+    void tlsCertWithoutKeyIsRefused() {
+        assertEquals(2, run("serve", tmp.toString(), "--tls-cert", tmp.resolve("c.pem").toString()));
+        assertTrue(err.toString().contains("--tls-cert and --tls-key go together"), err.toString());
+    }
+
+    @Test
+    void anUnsafeBaseUrlIsRefused() {
+        assertEquals(2, run("serve", tmp.toString(), "--base-url", "http://x/`id`"));
+        assertTrue(err.toString().contains("base URL 'http://x/`id`'"), err.toString());
+    }
+
+    @Test
+    void aPortInUseFailsWithOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int rc = run("serve", tmp.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
+            assertEquals(1, rc);
+            assertTrue(err.toString().startsWith("[ERROR] "), err.toString());
+            assertEquals(1, err.toString().lines().count(), err.toString());
+        }
+    }
+}
