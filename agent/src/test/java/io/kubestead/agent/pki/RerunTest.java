@@ -75,6 +75,25 @@ class RerunTest {
     }
 
     @Test
+    void kubeletConfThatTheKubeletRotatesIsLeftAlone() throws Exception {
+        PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
+        generate(root, req);
+        Path kubelet = root.resolve("etc/kubernetes/kubelet.conf");
+        String rotated = Files.readString(kubelet).replaceAll("client-certificate-data: \\S+",
+                "client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem")
+                .replaceAll("client-key-data: \\S+", "client-key: /var/lib/kubelet/pki/kubelet-client-current.pem");
+        Files.writeString(kubelet, rotated);
+        assertEquals(List.of(), generate(root, req).changed());
+        assertEquals(rotated, Files.readString(kubelet));
+        // any other kubeconfig without embedded credentials is rewritten, with a backup
+        Path admin = root.resolve("etc/kubernetes/admin.conf");
+        Files.writeString(admin, Files.readString(admin).replaceAll("client-certificate-data: \\S+", "client-certificate: /x.pem"));
+        FileOutcome o = generate(root, req).changed().get(0);
+        assertEquals("/etc/kubernetes/admin.conf", o.path());
+        assertTrue(o.reason().startsWith("unreadable"), o.reason());
+    }
+
+    @Test
     void leafFromAnotherCaOrExpiredIsReissuedAndAMissingLeafCreated() throws Exception {
         PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
         generate(root, req);
