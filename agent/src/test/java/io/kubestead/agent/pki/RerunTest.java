@@ -75,6 +75,24 @@ class RerunTest {
     }
 
     @Test
+    void ensureLeafReissuesOneCertificateForANewAddress() throws Exception {
+        PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
+        generate(root, req);
+        var host = PkiTesting.host(root);
+        CaPair etcdCa = CaLoader.existing(host, CaKind.ETCD, req.now()).orElseThrow();
+        Pki pki = new Pki(new KeyPool(2), new java.security.SecureRandom());
+        CertSpec same = new KubeadmProfile(req).leaves().stream().filter(s -> s.name().equals("etcd-server")).findFirst().orElseThrow();
+        assertEquals(FileOutcome.Status.KEPT,
+                pki.ensureLeaf(host, same, etcdCa, KeyAlgorithm.ECDSA_P256, req.now(), req.certValidity()).get(0).status());
+        PkiRequest moved = PkiRequest.defaults("cp1", "10.0.0.77", req.version()).withKeyAlgorithm(KeyAlgorithm.ECDSA_P256);
+        CertSpec spec = new KubeadmProfile(moved).leaves().stream().filter(s -> s.name().equals("etcd-server")).findFirst().orElseThrow();
+        List<FileOutcome> out = pki.ensureLeaf(host, spec, etcdCa, KeyAlgorithm.ECDSA_P256, req.now(), req.certValidity());
+        assertEquals("missing SAN 10.0.0.77", out.get(0).reason());
+        assertTrue(Files.exists(root.resolve(out.get(0).backupPath().substring(1))));
+        ok("openssl", "verify", "-CAfile", pki(root).resolve("etcd/ca.crt").toString(), pki(root).resolve("etcd/server.crt").toString());
+    }
+
+    @Test
     void kubeletConfThatTheKubeletRotatesIsLeftAlone() throws Exception {
         PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
         generate(root, req);
