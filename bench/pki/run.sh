@@ -26,10 +26,10 @@ for alg in rsa-2048 ecdsa-p256; do
   python3 - "$OUT/$alg.json" <<'PY'
 import json, sys
 rows = json.load(open(sys.argv[1]))["results"]
-print("| command | mean wall s | median wall s | min wall s | mean CPU s (user+sys) |")
-print("|---|---:|---:|---:|---:|")
+print("| command | mean wall s | median wall s | min wall s | max wall s | mean CPU s (user+sys) |")
+print("|---|---:|---:|---:|---:|---:|")
 for r in rows:
-    print(f"| {r['command']} | {r['mean']:.3f} ± {r['stddev']:.3f} | {r['median']:.3f} | {r['min']:.3f} | {r['user'] + r['system']:.3f} |")
+    print(f"| {r['command']} | {r['mean']:.3f} ± {r['stddev']:.3f} | {r['median']:.3f} | {r['min']:.3f} | {r['max']:.3f} | {r['user'] + r['system']:.3f} |")
 PY
   echo
 done
