@@ -13,7 +13,7 @@ import java.security.spec.RSAPublicKeySpec;
  * (so p, q > sqrt(2) * 2^(k-1)), a sieve over all primes below 2^16, then Miller-Rabin with base 2 and four
  * random bases (table C.2 asks 5 rounds for 1024-bit primes, fewer for larger). Why not the JDK's generator:
  * on a cold JVM it took about twice the time and CPU for the 16 RSA-2048 keys of one host (bench/README.md),
- * mostly in its Lucas-Lehmer step, which uses plain multiply-and-divide where Miller-Rabin uses the JIT's
+ * probably in its Lucas-Lehmer step (not profiled), which uses plain multiply-and-divide where Miller-Rabin uses the JIT's
  * Montgomery intrinsics; RSA key generation is most of the PKI's time.
  */
 final class RsaKeyGenerator {
