@@ -132,6 +132,21 @@ public final class Pki {
         return new PkiResult(out, CaHash.of(ca.cert()));
     }
 
+    /**
+     * Keeps one leaf if it is valid, signed by {@code ca} and carries every SAN of {@code spec}; otherwise issues it
+     * anew from {@code ca}, keeping the old pair beside it as a backup. For address changes on a running node.
+     */
+    public List<FileOutcome> ensureLeaf(Host host, CertSpec spec, CaPair ca, KeyAlgorithm alg, java.time.Instant now,
+                                        java.time.Duration validity) {
+        Optional<String> problem = LeafStore.problem(host, spec, ca.cert(), now);
+        if (problem.isEmpty()) {
+            return LeafStore.kept(spec.baseName());
+        }
+        KeyPair kp = keys.generate(alg, 1).get(0);
+        X509Certificate cert = issuer.leaf(spec, kp.getPublic(), ca, now, validity);
+        return LeafStore.write(host, spec.baseName(), cert, kp, problem.get(), now);
+    }
+
     private static Optional<KeyPair> existingSaKey(Host host, PkiRequest req) {
         Optional<byte[]> pem = host.readFile(PkiPaths.saKey());
         if (pem.isEmpty()) {
