@@ -39,6 +39,22 @@ class RerunTest {
     }
 
     @Test
+    void aCaKeyLeftWithoutItsCertificateByAKillIsCompletedNotReplaced() throws Exception {
+        PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
+        generate(root, req);
+        byte[] key = java.nio.file.Files.readAllBytes(pki(root).resolve("ca.key"));
+        String hash = generate(root, req).caHash();
+        // what a kill between the key's and the certificate's write leaves
+        for (java.nio.file.Path p : java.util.List.of(pki(root).resolve("ca.crt"), pki(root).resolve("apiserver.crt"))) {
+            java.nio.file.Files.delete(p);
+        }
+        PkiResult again = generate(root, req);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(key, java.nio.file.Files.readAllBytes(pki(root).resolve("ca.key")));
+        org.junit.jupiter.api.Assertions.assertEquals(hash, again.caHash(), "same key, same discovery hash");
+        ok("openssl", "verify", "-CAfile", pki(root).resolve("ca.crt").toString(), pki(root).resolve("apiserver.crt").toString());
+    }
+
+    @Test
     void newLoadBalancerAddressReissuesTheApiserverCertWithBackup() throws Exception {
         PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
         generate(root, req);
