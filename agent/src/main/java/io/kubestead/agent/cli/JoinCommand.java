@@ -48,6 +48,11 @@ final class JoinCommand implements Callable<Integer> {
         new PlanRunner().run(plan, ctx, Set.of());
         spec.dryRun().ifPresent(dir -> DryRun.writePlan(dir, plan, log, "join as " + spec.nodeName(), env.clock()));
         env.out().println(spec.nodeName() + " joined the cluster as a " + (spec.controlPlane() ? "master" : "worker") + ".");
+        if (spec.controlPlane()) {
+            // the masters= list holds the masters before this one
+            int count = Math.max(1, spec.masters().size()) + 1;
+            io.kubestead.agent.lb.QuorumAdvice.forMasters(count, true).ifPresent(w -> env.err().println(w));
+        }
         return 0;
     }
 
