@@ -49,7 +49,11 @@ final class InstallCommand implements Callable<Integer> {
 
         ActionLog log = new ActionLog();
         Host host = spec.dryRun().map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
-        Plan plan = InstallPlan.create(spec, env.installContext());
+        // an earlier run's settings: a moved endpoint also moves the cluster's records of it and the other nodes
+        java.util.Optional<InstallSpec> previous = host.readFile("/etc/kubestead/install.json")
+                .filter(b -> host.exists("/etc/kubernetes/admin.conf"))
+                .map(io.kubestead.agent.spec.InstallSpecJson::read);
+        Plan plan = InstallPlan.create(spec, env.installContext(), previous);
         StateStore state = new StateStore(host);
         if (InstallState.resetIfSettingsChanged(host, spec, state)) {
             env.out().println("The install settings changed since the last run: every step checks its work again.");
@@ -59,6 +63,10 @@ final class InstallCommand implements Callable<Integer> {
         new PlanRunner().run(plan, ctx, Set.of());
         spec.dryRun().ifPresent(dir -> DryRun.writePlan(dir, plan, log, spec, env.clock()));
         new JoinPrintout(env).print(host, spec);
+        previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint())
+                        || !java.util.Objects.equals(p.apiNameTarget(), spec.apiNameTarget())
+                        || p.loadBalancer().mode() != spec.loadBalancer().mode())
+                .ifPresent(p -> new EndpointPrintout(env).print(host, p, spec));
         spec.dryRun().ifPresent(dir -> env.out().println("Dry-run complete: everything the install would write is under "
                 + dir + "; the steps and commands are in " + dir.resolve("plan.txt")));
         return 0;

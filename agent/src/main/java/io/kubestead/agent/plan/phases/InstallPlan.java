@@ -41,6 +41,11 @@ public final class InstallPlan {
     }
 
     public static Plan create(InstallSpec spec, InstallContext context) {
+        return create(spec, context, Optional.empty());
+    }
+
+    /** With the spec of an earlier run, so a moved API endpoint also moves the cluster's records of it. */
+    public static Plan create(InstallSpec spec, InstallContext context, Optional<InstallSpec> previous) {
         Optional<PackageManager> pm = packageManager(context.facts());
         LbSettings lb = LbSettings.forInstall(spec, spec.loadBalancer().vipAddress().flatMap(InstallPlan::vipInterface));
         List<Master> masters = List.of(new Master(spec.nodeName(), spec.privateAddress()));
@@ -58,6 +63,8 @@ public final class InstallPlan {
         phases.add(new LbPreparePhase(lb, masters, self));
         phases.add(new KubeadmInitPhase(HostKubeadm::new));
         phases.add(new LbStaticPodPhase(lb, masters, self));
+        previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint()))
+                .ifPresent(p -> phases.add(new EndpointChangePhase(p.controlPlaneEndpoint(), spec.controlPlaneEndpoint())));
         if (lb.external().isPresent()) {
             phases.add(new ExternalBalancerPhase(lb, masters, spec.nodeName(), context.balancerCheckPatience()));
         }
