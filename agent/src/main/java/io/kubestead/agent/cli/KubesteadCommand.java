@@ -32,6 +32,7 @@ public final class KubesteadCommand implements Runnable {
         cl.addSubcommand("join-script", new JoinScriptCommand(env));
         cl.addSubcommand("set-endpoint", new SetEndpointCommand(env));
         cl.getSubcommands().get("set-endpoint").setUnmatchedOptionsArePositionalParams(true);
+        cl.addSubcommand("lb-sync", new LbSyncCommand(env));
         cl.addSubcommand("certs", CertsCommand.commandLine(env.out(), env.err()));
         cl.addSubcommand("preflight", new PreflightCommand(env));
         cl.getSubcommands().get("preflight").setUnmatchedOptionsArePositionalParams(false);

@@ -170,4 +170,48 @@ class InstallFlowTest {
                 .contains("server: https://api.kubernetes.kubestead.internal:" + closedPort));
         assertTrue(w1.displayed().contains("systemctl restart kubelet"), w1.displayed().toString());
     }
+
+    @Test
+    void lbSyncFollowsTheMastersTheApiReportsAndLeavesTheBalancerAloneWithoutAnAnswer() throws Exception {
+        StandInCluster cluster = new StandInCluster();
+        StandInNode first = new StandInNode(tmp.resolve("m1"));
+        KubeadmStandIn kubeadm1 = kubeadm(first, cluster);
+        assertEquals(0, new CliHarness(tmp, first.root, kubeadm1).run("install", "ha", "yes"));
+        assertTrue(first.displayed().contains("systemctl enable --now kubestead-lb-sync.timer"), first.displayed().toString());
+        assertTrue(Files.readString(first.root.resolve("etc/systemd/system/kubestead-lb-sync.service"))
+                .contains("ExecStart=/opt/kubestead/bin/kubestead lb-sync"));
+        CliHarness script = new CliHarness(tmp, first.root, kubeadm1);
+        assertEquals(0, script.run("join-script", "worker"));
+        String command = script.out.toString().lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
+        StandInNode w1 = new StandInNode(tmp.resolve("w1"));
+        KubeadmStandIn kubeadmW = new KubeadmStandIn(new SupportedVersions().defaultVersion(), w1.root, cluster, w1)
+                .onCall("join", InstallFlowTest::writeKubeletConf);
+        String[] ww = joinWords(command);
+        String[] workerWords = java.util.Arrays.copyOf(ww, ww.length + 1);
+        workerWords[ww.length] = "node-name=worker-1";
+        assertEquals(0, new CliHarness(tmp, w1.root, kubeadmW).run(workerWords));
+        Path cfg = w1.root.resolve("etc/kubestead/haproxy/haproxy.cfg");
+        assertTrue(!Files.readString(cfg).contains("10.0.0.7"));
+
+        w1.answer("kubectl", c -> StandInNode.ok(c, "node-1 10.0.0.5\nmaster-2 10.0.0.7\nmaster-3 10.0.0.8\n"));
+        CliHarness sync = new CliHarness(tmp, w1.root, w1);
+        assertEquals(0, sync.run("lb-sync"), sync.err.toString());
+        String three = Files.readString(cfg);
+        assertTrue(three.contains("10.0.0.5:6443") && three.contains("10.0.0.7:6443") && three.contains("10.0.0.8:6443"), three);
+        runHaproxyCheck(cfg);
+        CliHarness again = new CliHarness(tmp, w1.root, w1);
+        assertEquals(0, again.run("lb-sync"));
+        assertEquals("", again.out.toString(), "no change, nothing written");
+
+        w1.answer("kubectl", c -> new io.kubestead.agent.host.ExecResult(c, 1, "", "connection refused"));
+        CliHarness down = new CliHarness(tmp, w1.root, w1);
+        assertEquals(1, down.run("lb-sync"));
+        assertEquals(three, Files.readString(cfg), "left as it is when the API cannot be asked");
+    }
+
+    static void runHaproxyCheck(Path cfg) throws Exception {
+        Process p = new ProcessBuilder("haproxy", "-c", "-f", cfg.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+    }
 }

@@ -29,6 +29,8 @@ public final class EndpointPlan {
                     ? new Master(localMaster.get(), ip) : Master.fromAddress(ip));
         }
         List<Phase> phases = List.of(new LbStaticPodPhase(lb, masters.stream().sorted().toList(), localMaster),
+                new LbSyncPhase(new io.kubestead.agent.lb.BalancerFile(endpoint.balancer(), endpoint.clusterName(),
+                        endpoint.endpoint().host(), localMaster)),
                 new KubeconfigServerPhase(endpoint.endpoint(), endpoint.privateAddress()));
         return new Plan("set-endpoint", phases);
     }

@@ -5,6 +5,7 @@ import io.kubestead.agent.kubeadm.HostKubeadm;
 import java.security.SecureRandom;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
 import io.kubestead.agent.hostsetup.PackageManager;
+import io.kubestead.agent.lb.BalancerFile;
 import io.kubestead.agent.lb.LbSettings;
 import io.kubestead.agent.lb.Master;
 import io.kubestead.agent.lb.Vip;
@@ -63,6 +64,7 @@ public final class InstallPlan {
         phases.add(new LbPreparePhase(lb, masters, self));
         phases.add(new KubeadmInitPhase(HostKubeadm::new));
         phases.add(new LbStaticPodPhase(lb, masters, self));
+        phases.add(new LbSyncPhase(new BalancerFile(spec.loadBalancer(), spec.clusterName(), spec.apiName(), self)));
         previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint()))
                 .ifPresent(p -> phases.add(new EndpointChangePhase(p.controlPlaneEndpoint(), spec.controlPlaneEndpoint())));
         if (lb.external().isPresent()) {
