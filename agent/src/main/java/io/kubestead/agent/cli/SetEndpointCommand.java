@@ -1,12 +1,7 @@
 package io.kubestead.agent.cli;
 
-import io.kubestead.agent.host.ActionLog;
 import io.kubestead.agent.host.Host;
-import io.kubestead.agent.plan.ConsoleProgress;
-import io.kubestead.agent.plan.PhaseContext;
 import io.kubestead.agent.plan.Plan;
-import io.kubestead.agent.plan.PlanRunner;
-import io.kubestead.agent.plan.StateStore;
 import io.kubestead.agent.plan.phases.EndpointPlan;
 import io.kubestead.agent.spec.EndpointWords;
 import io.kubestead.agent.spec.JoinSpec;
@@ -15,7 +10,6 @@ import io.kubestead.agent.spec.Words;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -43,17 +37,13 @@ final class SetEndpointCommand implements Callable<Integer> {
             env.err().println("kubestead: set-endpoint changes this host and must run as root; use sudo");
             return ExitCodes.FAILURE;
         }
-        ActionLog log = new ActionLog();
-        Host host = spec.dryRun().map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
+        PlanExecution execution = new PlanExecution(env, spec.dryRun());
+        Host host = execution.host();
         Optional<String> localMaster = host.exists("/etc/kubernetes/manifests/kube-apiserver.yaml")
                 ? Optional.of(env.facts().hostName().toLowerCase()) : Optional.empty();
         Plan plan = EndpointPlan.create(spec, localMaster);
-        StateStore state = new StateStore(host);
-        state.forget(plan.name()); // each call brings new words: every step runs
-        PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
-                env.clock(), spec.dryRun().isPresent(), state);
-        new PlanRunner().run(plan, ctx, Set.of());
-        spec.dryRun().ifPresent(dir -> DryRun.writePlan(dir, plan, log, "set-endpoint " + spec.endpoint(), env.clock()));
+        execution.state().forget(plan.name()); // each call brings new words: every step runs
+        execution.run(plan, "set-endpoint " + spec.endpoint());
         env.out().println("This node now reaches the API at " + spec.endpoint() + ".");
         return 0;
     }
