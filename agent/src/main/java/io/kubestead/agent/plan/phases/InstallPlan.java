@@ -72,6 +72,7 @@ public final class InstallPlan {
         }
         phases.add(new CniPhase(spec.podCidr().toString()));
         phases.add(new KubeconfigPhase(context.sudoUser()));
+        phases.add(LabelsPhase.master(spec.nodeName()));
         phases.add(new JoinScriptsPhase(spec, context.baseUrl()));
         return new Plan(NAME, phases);
     }

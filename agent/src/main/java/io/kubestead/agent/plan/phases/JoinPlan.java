@@ -55,6 +55,7 @@ public final class JoinPlan {
         phases.add(new JoinConfigPhase(spec));
         phases.add(new KubeadmJoinPhase(HostKubeadm::new, KubeadmJoinPhase.JoinGate.NONE));
         phases.add(new LbStaticPodPhase(lb, all, self));
+        phases.add(spec.controlPlane() ? LabelsPhase.master(spec.nodeName()) : LabelsPhase.worker(spec.nodeName()));
         phases.add(new LbSyncPhase(new BalancerFile(spec.balancer(), spec.clusterName(), spec.endpoint().host(), self)));
         return new Plan(NAME, phases);
     }
