@@ -39,8 +39,11 @@ final class LabelsPhase implements Phase {
     @Override
     public void run(PhaseContext ctx) {
         String version = LabelsPhase.class.getPackage().getImplementationVersion();
-        ctx.host().run(Command.of("kubectl", "--kubeconfig", kubeconfig, "label", "node", nodeName, "--overwrite",
-                "kubestead.io/role=" + role, "kubestead.io/installed-by=kubestead-" + (version == null ? "dev" : version)))
-                .check();
+        var r = ctx.host().run(Command.of("kubectl", "--kubeconfig", kubeconfig, "label", "node", nodeName, "--overwrite",
+                "kubestead.io/role=" + role, "kubestead.io/installed-by=kubestead-" + (version == null ? "dev" : version)));
+        if (!r.ok()) {
+            // labels inform operators; a node that works without them must not fail its install over them
+            ctx.progress().warn("could not label node " + nodeName + ": " + r.stderr().strip());
+        }
     }
 }
