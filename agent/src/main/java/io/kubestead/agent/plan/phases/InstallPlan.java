@@ -57,6 +57,7 @@ public final class InstallPlan {
         phases.add(new KubeadmConfigPhase(spec, context.random()));
         phases.add(new LbPreparePhase(lb, masters, self));
         phases.add(new KubeadmInitPhase(HostKubeadm::new));
+        phases.add(new JoinLockRbacPhase());
         phases.add(new LbStaticPodPhase(lb, masters, self));
         if (lb.external().isPresent()) {
             phases.add(new ExternalBalancerPhase(lb, masters, spec.nodeName(), context.balancerCheckPatience()));
