@@ -50,6 +50,16 @@ class ControlPlaneJoinFlowTest {
         KubeadmStandIn kubeadm1 = InstallFlowTest.kubeadm(first, cluster);
         CliHarness install = new CliHarness(tmp, first.root, kubeadm1);
         assertEquals(0, install.run("install", "ha", "yes"), install.err.toString());
+        // the first master let joining masters (bootstrap-token group) hold the Lease
+        try (var rbac = getClass().getResourceAsStream("/io/kubestead/agent/join/control-plane-join-lock-rbac.yaml")) {
+            assertEquals(new String(rbac.readAllBytes()), Files.readString(first.root.resolve("etc/kubestead/join-lock-rbac.yaml")));
+        }
+        assertTrue(first.displayed().contains(
+                "kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f /etc/kubestead/join-lock-rbac.yaml"),
+                first.displayed().toString());
+        String out = install.out.toString();
+        assertTrue(out.indexOf("kubeadm/init") >= 0 && out.indexOf("post/join-lock-rbac") > out.indexOf("kubeadm/init"),
+                "applied right after kubeadm init: " + out);
         CliHarness script = new CliHarness(tmp, first.root, kubeadm1);
         assertEquals(0, script.run("join-script", "master"), script.err.toString());
         masterCommand = script.out.toString().lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
