@@ -182,6 +182,20 @@ class ControlPlaneJoinFlowTest {
     }
 
     @Test
+    void aClusterWithoutTheJoinLockGrantSaysHowToAddIt() throws Exception {
+        controlPlane = controlPlane(tmp.resolve("cp"), first, masterCommand, word(masterCommand, "token"));
+        controlPlane.api().forbid("/apis/coordination.k8s.io/");
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger maxInside = new AtomicInteger();
+        CliHarness h = master("master-2", inside, maxInside);
+        assertEquals(1, h.run(words(masterCommand, "node-name=master-2", "private-address=10.0.0.6")), h.out.toString());
+        assertTrue(h.err.toString().contains("the API server refused the control-plane join lock")
+                && h.err.toString().contains("rerun 'kubestead install' with its original words on the first master"),
+                h.err.toString());
+        assertEquals(0, maxInside.get(), "kubeadm join must not run");
+    }
+
+    @Test
     void aDryRunSaysWhatTheGateWouldDoAndConnectsNowhere() throws Exception {
         StandInNode node = new StandInNode(tmp.resolve("dry"));
         CliHarness h = new CliHarness(tmp.resolve("dry-wd"), node.root, node); // its default gate fails if called

@@ -23,6 +23,7 @@ public final class FakeApiServer implements AutoCloseable {
     private final HttpsServer server;
     private final FakeKubeApi store = new FakeKubeApi();
     private final String token;
+    private final java.util.Set<String> forbidden = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicInteger withToken = new java.util.concurrent.atomic.AtomicInteger();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -53,6 +54,11 @@ public final class FakeApiServer implements AutoCloseable {
         return withToken.get();
     }
 
+    /** Authenticated requests under {@code pathPrefix} get 403, as without an RBAC grant. */
+    public void forbid(String pathPrefix) {
+        forbidden.add(pathPrefix);
+    }
+
     public FakeKubeApi store() {
         return store;
     }
@@ -75,6 +81,10 @@ public final class FakeApiServer implements AutoCloseable {
                 return;
             }
             String path = ex.getRequestURI().getPath();
+            if (forbidden.stream().anyMatch(path::startsWith)) {
+                reply(ex, 403, status(403, "forbidden: User \"system:bootstrap:abcdef\" cannot access " + path));
+                return;
+            }
             try {
                 switch (ex.getRequestMethod()) {
                     case "GET" -> {

@@ -1,9 +1,10 @@
 package io.kubestead.agent.plan.phases;
 
-import io.kubestead.agent.etcd.EtcdMember;
 import io.kubestead.agent.join.ControlPlaneAccess;
 import io.kubestead.agent.join.ControlPlaneJoinGate;
 import io.kubestead.agent.join.ControlPlaneTarget;
+import io.kubestead.agent.join.JoinGateException;
+import io.kubestead.agent.join.KubeApiException;
 import io.kubestead.agent.join.LeaseLock;
 import io.kubestead.agent.join.Sleeper;
 import io.kubestead.agent.plan.PhaseContext;
@@ -42,14 +43,21 @@ final class GatedControlPlaneJoin implements KubeadmJoinPhase.JoinGate {
         ControlPlaneAccess access = setup.connector().connect(target, progress);
         ControlPlaneJoinGate gate = new ControlPlaneJoinGate(access.lock(setup.clock()), access.etcd(), setup.settings(),
                 setup.clock(), Sleeper.system(), progress);
-        EtcdMember member;
         try {
-            member = gate.join(spec.nodeName(), join::run);
+            gate.join(spec.nodeName(), join::run);
+        } catch (JoinGateException e) {
+            if (e.getCause() instanceof KubeApiException k && k.status() == 403) {
+                // a cluster installed before the join lock existed has no RBAC for it yet
+                throw new JoinGateException(e.getMessage() + "; the cluster does not let joining masters hold the join"
+                        + " lock yet: rerun 'kubestead install' with its original words on the first master (its phase"
+                        + " post/join-lock-rbac grants it), then join again", e);
+            }
+            throw e;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        progress.accept("etcd member " + member.name() + " is a voter; released the control-plane join lock");
+        progress.accept("released the control-plane join lock");
     }
 }
