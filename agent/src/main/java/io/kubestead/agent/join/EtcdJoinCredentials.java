@@ -30,8 +30,18 @@ public final class EtcdJoinCredentials {
     private EtcdJoinCredentials() {
     }
 
+    /** A minted client identity: the certificate and its key, in memory. */
+    public record Minted(X509Certificate cert, KeyPair keys) {
+    }
+
     /** Mutual TLS trusting only the etcd CA and presenting a fresh client certificate it signed. */
     public static SSLContext tls(byte[] etcdCaCertPem, byte[] etcdCaKeyPem, Instant now, SecureRandom random) {
+        Minted m = mint(etcdCaCertPem, etcdCaKeyPem, now, random);
+        return PemTls.mutual(ascii(etcdCaCertPem), ascii(Pem.certificate(m.cert())), ascii(Pem.privateKey(m.keys())));
+    }
+
+    /** A client certificate for {@link #COMMON_NAME} (clientAuth), valid {@link #VALIDITY}, signed by the etcd CA. */
+    public static Minted mint(byte[] etcdCaCertPem, byte[] etcdCaKeyPem, Instant now, SecureRandom random) {
         X509Certificate ca;
         try {
             ca = Pem.certificate(etcdCaCertPem);
@@ -48,7 +58,7 @@ public final class EtcdJoinCredentials {
         KeyPair keys = KeyAlgorithm.ECDSA_P256.generate(random);
         X509Certificate cert = new CertIssuer(random).leaf(CertIssuer.name(COMMON_NAME, List.of()), CertUsage.CLIENT,
                 SubjectAltNames.NONE, keys.getPublic(), pair, now, VALIDITY);
-        return PemTls.mutual(ascii(etcdCaCertPem), ascii(Pem.certificate(cert)), ascii(Pem.privateKey(keys)));
+        return new Minted(cert, keys);
     }
 
     private static String ascii(byte[] b) {
