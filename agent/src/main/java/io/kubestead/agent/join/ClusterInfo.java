@@ -13,9 +13,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -26,29 +29,56 @@ import javax.net.ssl.SSLContext;
  */
 public final class ClusterInfo {
     public static final String PATH = "/api/v1/namespaces/kube-public/configmaps/cluster-info";
+    static final Duration RETRY = Duration.ofSeconds(1);
 
     private ClusterInfo() {
     }
 
-    /** The pinned cluster CA (PEM) the API server at {@code server} publishes. */
-    public static String pinnedCa(URI server, String caHash, Duration timeout) {
+    /**
+     * The pinned cluster CA (PEM) the API server at {@code server} publishes. An unreachable or unavailable (5xx)
+     * server is retried for {@code patience}: a joining master's path to the API may be a balancer that has just
+     * been started (kubeadm's discovery retries too).
+     */
+    public static String pinnedCa(URI server, String caHash, Duration timeout, Duration patience, Clock clock,
+            Sleeper sleeper, Consumer<String> progress) {
         HttpClient http = HttpClient.newBuilder().sslContext(TrustAll.context()).connectTimeout(timeout).build();
-        HttpResponse<String> r;
-        try {
-            r = http.send(HttpRequest.newBuilder(server.resolve(PATH)).timeout(timeout).GET()
-                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new JoinGateException("cannot reach the API server " + server + " for cluster-info: "
-                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JoinGateException("interrupted fetching cluster-info from " + server, e);
+        Instant deadline = clock.instant().plus(patience);
+        boolean told = false;
+        while (true) {
+            String failure;
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.resolve(PATH)).timeout(timeout).GET()
+                        .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return pin(server, caOf(server, r.body()), caHash);
+                }
+                if (r.statusCode() / 100 != 5) {
+                    throw new JoinGateException("the API server " + server + " answered HTTP " + r.statusCode()
+                            + " for kube-public/cluster-info; is " + server + " this cluster's API endpoint?");
+                }
+                failure = "HTTP " + r.statusCode();
+            } catch (IOException e) {
+                failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JoinGateException("interrupted fetching cluster-info from " + server, e);
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                throw new JoinGateException("cannot reach the API server " + server + " for cluster-info: " + failure
+                        + "; check that this host reaches the cluster's API endpoint");
+            }
+            if (!told) {
+                progress.accept("cannot reach the API server " + server + " yet (" + failure + "), retrying for up to "
+                        + patience.toSeconds() + " s");
+                told = true;
+            }
+            try {
+                sleeper.sleep(RETRY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JoinGateException("interrupted fetching cluster-info from " + server, e);
+            }
         }
-        if (r.statusCode() != 200) {
-            throw new JoinGateException("the API server " + server + " answered HTTP " + r.statusCode()
-                    + " for kube-public/cluster-info; is " + server + " this cluster's API endpoint?");
-        }
-        return pin(server, caOf(server, r.body()), caHash);
     }
 
     /** The CA from the cluster-info ConfigMap JSON: data.kubeconfig, first cluster's certificate-authority-data. */

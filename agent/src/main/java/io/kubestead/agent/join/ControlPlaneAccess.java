@@ -15,6 +15,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class ControlPlaneAccess {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long an unreachable API endpoint is retried before the join gives up. */
+    public static final Duration PATIENCE = Duration.ofMinutes(2);
 
     /** Opens access for a target; the product connects for real, tests point the target at loopback stand-ins. */
     @FunctionalInterface
@@ -22,8 +24,8 @@ public final class ControlPlaneAccess {
         ControlPlaneAccess connect(ControlPlaneTarget target, Consumer<String> progress);
 
         static Connector real() {
-            return (target, progress) -> ControlPlaneAccess.connect(target, Clock.systemUTC(), new SecureRandom(),
-                    TIMEOUT, progress);
+            return (target, progress) -> ControlPlaneAccess.connect(target, Clock.systemUTC(), Sleeper.system(),
+                    new SecureRandom(), TIMEOUT, PATIENCE, progress);
         }
     }
 
@@ -39,14 +41,15 @@ public final class ControlPlaneAccess {
 
     /**
      * Pins the cluster CA through cluster-info, reads and decrypts the etcd CA from kubeadm-certs with the token
-     * and certificate key, and mints a one-hour etcd client certificate in memory.
+     * and certificate key, and mints a one-hour etcd client certificate in memory. An API endpoint that does not
+     * answer yet is retried for {@code patience}.
      *
      * @throws JoinGateException a CA that does not match the pin, an unreachable API server, or (with the
      *         join-script instruction) a token or certificate key that no longer works
      */
-    public static ControlPlaneAccess connect(ControlPlaneTarget target, Clock clock, SecureRandom random, Duration timeout,
-            Consumer<String> progress) {
-        String ca = ClusterInfo.pinnedCa(target.api(), target.caHash(), timeout);
+    public static ControlPlaneAccess connect(ControlPlaneTarget target, Clock clock, Sleeper sleeper, SecureRandom random,
+            Duration timeout, Duration patience, Consumer<String> progress) {
+        String ca = ClusterInfo.pinnedCa(target.api(), target.caHash(), timeout, patience, clock, sleeper, progress);
         progress.accept("the API server at " + target.api() + " serves the cluster CA the join command pins");
         KubeApi api = new HttpKubeApi(target.api(), ca, target.token(), timeout);
         ObjectNode certs;

@@ -81,6 +81,29 @@ class ControlPlaneAccessTest {
     }
 
     @Test
+    void anApiEndpointThatIsNotUpYetIsRetriedAndOneThatNeverAnswersFailsClearly() throws Exception {
+        TestPki cluster = new TestPki(tmp.resolve("cluster-pki"));
+        String caPem = Files.readString(cluster.caFile());
+        String key = randomKey();
+        try (ControlPlaneStandIn standIn = new ControlPlaneStandIn(tmp, caPem, cluster.caKeyPem(), TOKEN, key)) {
+            standIn.api().unavailableFor(2);
+            List<String> progress = new ArrayList<>();
+            standIn.connector().connect(target(standIn, pin(caPem), key), progress::add);
+            assertTrue(progress.get(0).matches("cannot reach the API server https://127\\.0\\.0\\.1:\\d+ yet \\(HTTP 503\\),"
+                    + " retrying for up to 10 s"), progress.toString());
+        }
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        URI nothing = URI.create("https://127.0.0.1:" + closed);
+        JoinGateException e = assertThrows(JoinGateException.class, () -> ClusterInfo.pinnedCa(nothing, "sha256:00",
+                Duration.ofSeconds(2), Duration.ZERO, Clock.systemUTC(), Sleeper.system(), m -> { }));
+        assertTrue(e.getMessage().startsWith("cannot reach the API server " + nothing + " for cluster-info: ")
+                && e.getMessage().endsWith("check that this host reaches the cluster's API endpoint"), e.getMessage());
+    }
+
+    @Test
     void anotherClustersCaIsRefusedBeforeTheTokenIsSent() throws Exception {
         TestPki cluster = new TestPki(tmp.resolve("cluster-pki"));
         TestPki other = new TestPki(tmp.resolve("other-pki"));

@@ -77,7 +77,8 @@ public final class ControlPlaneStandIn implements AutoCloseable {
         return (target, progress) -> {
             targets.add(target);
             return ControlPlaneAccess.connect(target.at(api.uri(), List.of(URI.create(first.clientUrl()))),
-                    Clock.systemUTC(), new SecureRandom(), Duration.ofSeconds(5), progress);
+                    Clock.systemUTC(), Sleeper.system(), new SecureRandom(), Duration.ofSeconds(5), Duration.ofSeconds(10),
+                    progress);
         };
     }
 

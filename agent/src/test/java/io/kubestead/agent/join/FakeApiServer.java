@@ -23,6 +23,7 @@ public final class FakeApiServer implements AutoCloseable {
     private final HttpsServer server;
     private final FakeKubeApi store = new FakeKubeApi();
     private final String token;
+    private final java.util.concurrent.atomic.AtomicInteger unavailable = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Set<String> forbidden = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicInteger withToken = new java.util.concurrent.atomic.AtomicInteger();
     private final ObjectMapper json = new ObjectMapper();
@@ -54,6 +55,11 @@ public final class FakeApiServer implements AutoCloseable {
         return withToken.get();
     }
 
+    /** The next {@code n} requests get 503, as from a balancer with no API server behind it yet. */
+    public void unavailableFor(int n) {
+        unavailable.set(n);
+    }
+
     /** Authenticated requests under {@code pathPrefix} get 403, as without an RBAC grant. */
     public void forbid(String pathPrefix) {
         forbidden.add(pathPrefix);
@@ -65,6 +71,10 @@ public final class FakeApiServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                reply(ex, 503, status(503, "the server is currently unable to handle the request"));
+                return;
+            }
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (auth == null && ex.getRequestMethod().equals("GET")
                     && ex.getRequestURI().getPath().equals(ClusterInfo.PATH)) {
