@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 
 /**
  * kubeadm's token discovery, the part that matters for trust: fetch {@code kube-public/cluster-info} anonymously
@@ -41,7 +40,7 @@ public final class ClusterInfo {
      */
     public static String pinnedCa(URI server, String caHash, Duration timeout, Duration patience, Clock clock,
             Sleeper sleeper, Consumer<String> progress) {
-        HttpClient http = HttpClient.newBuilder().sslContext(TrustAll.context()).connectTimeout(timeout).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(TrustAnyServer.context()).connectTimeout(timeout).build();
         Instant deadline = clock.instant().plus(patience);
         boolean told = false;
         while (true) {
@@ -110,47 +109,5 @@ public final class ClusterInfo {
                 + CaHash.of(cas.get(0)) + ") is not the join command's ca-hash (" + caHash + "): this is not the"
                 + " cluster the command was made for, or someone is in between; check the endpoint, or run"
                 + " 'kubestead join-script master' on a master of the right cluster");
-    }
-
-    /** Trusts any server: only for the one anonymous read whose content is checked against the pin. */
-    private static final class TrustAll extends javax.net.ssl.X509ExtendedTrustManager {
-        static SSLContext context() {
-            try {
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, null);
-                return ctx;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket s) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket s) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine e) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine e) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }
