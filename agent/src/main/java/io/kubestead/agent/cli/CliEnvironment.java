@@ -25,13 +25,22 @@ public record CliEnvironment(
         boolean terminal,
         Function<ActionLog, Host> realHost,
         java.util.Map<String, String> variables,
-        java.time.Duration balancerCheckPatience) {
+        java.time.Duration balancerCheckPatience,
+        io.kubestead.agent.plan.phases.ControlPlaneGateSetup controlPlaneGate) {
+
+    /** With the real control-plane join gate. */
+    public CliEnvironment(PrintWriter out, PrintWriter err, HostFacts facts, Prompter prompter, Path workingDir, Clock clock,
+            boolean root, boolean terminal, Function<ActionLog, Host> realHost, java.util.Map<String, String> variables,
+            java.time.Duration balancerCheckPatience) {
+        this(out, err, facts, prompter, workingDir, clock, root, terminal, realHost, variables, balancerCheckPatience,
+                io.kubestead.agent.plan.phases.ControlPlaneGateSetup.real());
+    }
 
     /** The context plan factories take: this machine's facts, the agent's home, and what install.sh passed on. */
     io.kubestead.agent.plan.phases.InstallContext installContext() {
         return new io.kubestead.agent.plan.phases.InstallContext(facts, AgentHome.detect(), new java.security.SecureRandom(),
                 java.util.Optional.ofNullable(variables.get("KUBESTEAD_BASE_URL")).filter(u -> !u.isBlank()),
-                java.util.Optional.ofNullable(variables.get("SUDO_USER")), balancerCheckPatience);
+                java.util.Optional.ofNullable(variables.get("SUDO_USER")), balancerCheckPatience, controlPlaneGate);
     }
 
     public static CliEnvironment system() {

@@ -36,9 +36,14 @@ public final class ExpiredCredentials {
         if (!token && !key) {
             return Optional.empty();
         }
-        return Optional.of(role == Role.MASTER
+        return Optional.of(instruction(role));
+    }
+
+    /** What to tell a joiner whose token (or, for a master, certificate key) no longer works. */
+    public static String instruction(Role role) {
+        return role == Role.MASTER
                 ? "the join token or certificate key has expired; run 'kubestead join-script master' on a master "
                         + "and use the new command"
-                : "the join token has expired; run 'kubestead join-script worker' on a master and use the new command");
+                : "the join token has expired; run 'kubestead join-script worker' on a master and use the new command";
     }
 }

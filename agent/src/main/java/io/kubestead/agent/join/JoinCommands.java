@@ -21,7 +21,8 @@ public final class JoinCommands {
     private final String baseUrl;
 
     /**
-     * @param masters the masters' addresses, for the internal load balancer's backends
+     * @param masters the masters' addresses: the internal load balancer's backends, and a joining master's etcd
+     *        endpoints
      * @param baseUrl where install.sh is served (null: the command reads install.sh from the current directory)
      */
     public JoinCommands(InstallSpec spec, List<String> masters, JoinSecrets secrets, String caHash, String baseUrl) {
@@ -43,8 +44,12 @@ public final class JoinCommands {
         if (spec.apiNameTarget() != null && spec.loadBalancer().mode() != LoadBalancer.Mode.INTERNAL) {
             w.add("endpoint-address=" + spec.apiNameTarget());
         }
-        if (spec.loadBalancer().mode() == LoadBalancer.Mode.INTERNAL) {
+        // Workers need the masters only as the internal balancer's backends; a master needs them in every mode, as
+        // etcd endpoints for the control-plane join gate.
+        if (spec.loadBalancer().mode() == LoadBalancer.Mode.INTERNAL || (master && !masters.isEmpty())) {
             w.add("masters=" + String.join(",", masters));
+        }
+        if (spec.loadBalancer().mode() == LoadBalancer.Mode.INTERNAL) {
             if (spec.loadBalancer().internalPort() != io.kubestead.agent.spec.InstallSpecParser.DEFAULT_INTERNAL_LB_PORT) {
                 w.add("internal-load-balancer-port=" + spec.loadBalancer().internalPort());
             }

@@ -43,13 +43,33 @@ public record JoinSpec(
         };
     }
 
-    /** The masters a node's balancer and hosts entry point at: the given list, or the single master's address. */
+    /**
+     * The masters a node's balancer and hosts entry point at: the given list where a balancer of ours uses it
+     * (internal: HAProxy backends; vip: keepalived peers), else the single master's address. Join commands carry
+     * {@code masters=} in every mode now (for etcd), but with no balancer of ours the hosts entry must stay on the
+     * endpoint address.
+     */
     public List<String> masterAddresses() {
-        if (!masters.isEmpty()) {
+        if (!masters.isEmpty() && (loadBalancer == LoadBalancer.Mode.INTERNAL || loadBalancer == LoadBalancer.Mode.VIP)) {
             return masters;
         }
         return endpointAddress == null ? List.of() : List.of(endpointAddress);
     }
+
+    /**
+     * etcd client URLs of the existing masters ({@code https://IP:2379}), where a joining master checks etcd
+     * before and after its join: the {@code masters=} list, or for a single master without a balancer its
+     * address. Empty when the join command names no master (commands from before masters= was always given).
+     */
+    public List<String> etcdEndpoints() {
+        List<String> ips = !masters.isEmpty() ? masters
+                : loadBalancer == LoadBalancer.Mode.NONE && endpointAddress != null ? List.of(endpointAddress)
+                : loadBalancer == LoadBalancer.Mode.NONE && endpoint.hostIsIp() ? List.of(endpoint.host()) : List.of();
+        return ips.stream().map(ip -> "https://" + new HostPort(ip, ETCD_CLIENT_PORT)).toList();
+    }
+
+    /** etcd's client port on a kubeadm master (stacked etcd). */
+    public static final int ETCD_CLIENT_PORT = 2379;
 
     public Optional<Path> dryRun() {
         return Optional.ofNullable(dryRunDir);

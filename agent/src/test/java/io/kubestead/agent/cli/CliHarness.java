@@ -23,6 +23,11 @@ final class CliHarness {
     Prompter prompter = Prompter.NONE;
     boolean root = true;
     java.util.Map<String, String> variables = new java.util.HashMap<>();
+    /** How a joining master reaches the cluster; by default it fails, so no test ever resolves or dials a real name. */
+    io.kubestead.agent.plan.phases.ControlPlaneGateSetup controlPlaneGate = new io.kubestead.agent.plan.phases.ControlPlaneGateSetup(
+            (target, progress) -> {
+                throw new IllegalStateException("this test gave no control-plane stand-in for " + target);
+            }, io.kubestead.agent.join.JoinGateSettings.defaults(), Clock.systemUTC());
 
     CliHarness(Path workingDir, Path hostRoot, CommandRunner runner) {
         this.workingDir = workingDir;
@@ -38,7 +43,8 @@ final class CliHarness {
         CliEnvironment env = new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
                 new HostFacts("node-1", "10.0.0.5", "apt"), prompter, workingDir,
                 Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), root, false,
-                (ActionLog log) -> new RootedHost("test", hostRoot, runner, log), variables, java.time.Duration.ZERO);
+                (ActionLog log) -> new RootedHost("test", hostRoot, runner, log), variables, java.time.Duration.ZERO,
+                controlPlaneGate);
         return Main.run(env, args);
     }
 }

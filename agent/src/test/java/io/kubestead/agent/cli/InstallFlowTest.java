@@ -101,15 +101,24 @@ class InstallFlowTest {
         assertTrue(masterCommand.contains(" control-plane ") && masterCommand.contains("cert-key="), masterCommand);
         assertTrue(kubeadm1.calls().stream().anyMatch(c -> c.command().equals("init phase upload-certs")));
 
+        // the joining master goes through the control-plane join gate: the cluster it reaches is a loopback stand-in
         StandInNode m2 = new StandInNode(tmp.resolve("m2"));
-        KubeadmStandIn kubeadm2 = new KubeadmStandIn(new SupportedVersions().defaultVersion(), m2.root, cluster, m2)
-                .onCall("join", InstallFlowTest::writeKubeletConf);
-        String[] words = joinWords(masterCommand);
-        String[] withName = java.util.Arrays.copyOf(words, words.length + 2);
-        withName[words.length] = "node-name=master-2";
-        withName[words.length + 1] = "private-address=10.0.0.6";
-        CliHarness joinMaster2 = new CliHarness(tmp, m2.root, kubeadm2);
-        assertEquals(0, joinMaster2.run(withName), joinMaster2.err + "\n" + kubeadm2.rejections());
+        KubeadmStandIn kubeadm2;
+        try (var controlPlane = ControlPlaneJoinFlowTest.controlPlane(tmp.resolve("cp"), first, masterCommand,
+                ControlPlaneJoinFlowTest.word(masterCommand, "token"))) {
+            kubeadm2 = new KubeadmStandIn(new SupportedVersions().defaultVersion(), m2.root, cluster, m2)
+                    .onCall("join", (call, root) -> {
+                        writeKubeletConf(call, root);
+                        controlPlane.kubeadmEtcdJoin("master-2");
+                    });
+            String[] words = joinWords(masterCommand);
+            String[] withName = java.util.Arrays.copyOf(words, words.length + 2);
+            withName[words.length] = "node-name=master-2";
+            withName[words.length + 1] = "private-address=10.0.0.6";
+            CliHarness joinMaster2 = new CliHarness(tmp, m2.root, kubeadm2);
+            joinMaster2.controlPlaneGate = ControlPlaneJoinFlowTest.gate(controlPlane);
+            assertEquals(0, joinMaster2.run(withName), joinMaster2.err + "\n" + kubeadm2.rejections());
+        }
         KubeadmCall join = kubeadm2.calls().stream().filter(c -> c.command().equals("join")).findFirst().orElseThrow();
         assertTrue(join.field("JoinConfiguration", "controlPlane.certificateKey") != null);
         assertEquals(0600, join.configMode());

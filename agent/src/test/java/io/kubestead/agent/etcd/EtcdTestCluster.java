@@ -69,6 +69,11 @@ public final class EtcdTestCluster implements AutoCloseable {
         return new EtcdClient(endpoints, PemTls.mutual(client.ca(), client.cert(), client.key()), Duration.ofSeconds(5));
     }
 
+    /** The CA every member's certificates chain to (and the only one etcd trusts for clients). */
+    public TestPki pki() {
+        return pki;
+    }
+
     public TestPki.Files3 clientFiles() {
         return client;
     }

@@ -63,6 +63,17 @@ public final class TestPki {
         return dir.resolve("ca.crt");
     }
 
+    /** The CA's private key as PKCS#8 PEM (for tests that hand the CA to the code under test, as kubeadm-certs does). */
+    public String caKeyPem() {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+            w.writeObject(new JcaPKCS8Generator(caKeys.getPrivate(), null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
     /** A certificate for {@code cn} valid for 127.0.0.1/localhost, for both server and client use. */
     public Files3 issue(String cn) {
         try {

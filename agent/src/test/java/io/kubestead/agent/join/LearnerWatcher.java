@@ -6,13 +6,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Polls the member list in the background and remembers the most learners seen at once. */
-final class LearnerWatcher implements AutoCloseable {
+public final class LearnerWatcher implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger maxLearners = new AtomicInteger();
     private final AtomicInteger polls = new AtomicInteger();
     private final Thread thread;
 
-    LearnerWatcher(EtcdClient client) {
+    public LearnerWatcher(EtcdClient client) {
         thread = new Thread(() -> {
             while (running.get()) {
                 try {
@@ -29,11 +29,11 @@ final class LearnerWatcher implements AutoCloseable {
         thread.start();
     }
 
-    int maxLearners() {
+    public int maxLearners() {
         return maxLearners.get();
     }
 
-    int polls() {
+    public int polls() {
         return polls.get();
     }
 

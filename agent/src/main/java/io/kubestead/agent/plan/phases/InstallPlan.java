@@ -63,6 +63,7 @@ public final class InstallPlan {
         phases.add(new KubeadmConfigPhase(spec, context.random()));
         phases.add(new LbPreparePhase(lb, masters, self));
         phases.add(new KubeadmInitPhase(HostKubeadm::new));
+        phases.add(new JoinLockRbacPhase());
         phases.add(new LbStaticPodPhase(lb, masters, self));
         phases.add(new LbSyncPhase(new BalancerFile(spec.loadBalancer(), spec.clusterName(), spec.apiName(), self)));
         previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint()))

@@ -53,7 +53,8 @@ public final class JoinPlan {
         List<Master> all = withSelf.stream().distinct().sorted().toList();
         phases.add(new LbPreparePhase(lb, all, self));
         phases.add(new JoinConfigPhase(spec));
-        phases.add(new KubeadmJoinPhase(HostKubeadm::new, KubeadmJoinPhase.JoinGate.NONE));
+        phases.add(new KubeadmJoinPhase(HostKubeadm::new, spec.controlPlane()
+                ? new GatedControlPlaneJoin(spec, context.controlPlaneGate()) : KubeadmJoinPhase.JoinGate.NONE));
         phases.add(new LbStaticPodPhase(lb, all, self));
         phases.add(spec.controlPlane() ? LabelsPhase.master(spec.nodeName()) : LabelsPhase.worker(spec.nodeName()));
         phases.add(new LbSyncPhase(new BalancerFile(spec.balancer(), spec.clusterName(), spec.endpoint().host(), self)));
