@@ -13,16 +13,16 @@ import java.util.List;
  * learner member which is in sync with leader" as kubeadm does. kubeadm retries a failed add every 500 ms for
  * timeouts.etcdAPICall (2 m); {@code addRetry} bounds that here (zero: one attempt).
  */
-final class KubeadmEtcdJoin {
+public final class KubeadmEtcdJoin {
     private final EtcdTestCluster cluster;
     private final EtcdClient client;
 
-    KubeadmEtcdJoin(EtcdTestCluster cluster, EtcdClient client) {
+    public KubeadmEtcdJoin(EtcdTestCluster cluster, EtcdClient client) {
         this.cluster = cluster;
         this.client = client;
     }
 
-    EtcdTestCluster.Node join(String nodeName, Duration addRetry) {
+    public EtcdTestCluster.Node join(String nodeName, Duration addRetry) {
         EtcdTestCluster.Ports ports = cluster.reservePorts();
         List<EtcdMember> before = client.members();
         EtcdMember learner = addLearner(ports.peerUrl(), addRetry);
