@@ -23,6 +23,7 @@ final class InstalledMaster {
     static final String FOREIGN_HOSTS = "127.0.0.1\tlocalhost\n# the database\n10.9.9.9 db.example.internal db\n";
     final StandInNode node;
     final KubeadmStandIn kubeadm;
+    final StandInCluster cluster;
     final AtomicBoolean kubeletActive = new AtomicBoolean(true);
     private final Path workingDir;
 
@@ -39,16 +40,8 @@ final class InstalledMaster {
             boolean query = a.contains("is-active") && a.contains("kubelet");
             return new io.kubestead.agent.host.ExecResult(c, query && !kubeletActive.get() ? 3 : 0, "", "");
         });
-        kubeadm = InstallFlowTest.kubeadm(node, new StandInCluster()).onCall("reset", (call, root) -> {
-            // what kubeadm reset deletes on a real node
-            for (String f : List.of("admin.conf", "super-admin.conf", "kubelet.conf", "controller-manager.conf",
-                    "scheduler.conf")) {
-                Files.deleteIfExists(root.resolve("etc/kubernetes").resolve(f));
-            }
-            for (String dir : List.of("etc/kubernetes/manifests", "etc/kubernetes/pki", "var/lib/kubelet", "var/lib/etcd")) {
-                emptyDir(root.resolve(dir));
-            }
-        });
+        cluster = new StandInCluster();
+        kubeadm = InstallFlowTest.kubeadm(node, cluster).onCall("reset", InstalledMaster::kubeadmReset);
         CliHarness install = harness();
         assertEquals(0, install.run("install", "ha", "yes"), install.err + "\n" + kubeadm.rejections());
     }
@@ -85,6 +78,17 @@ final class InstalledMaster {
 
     long kubeadmCalls(String command) {
         return kubeadm.calls().stream().filter(c -> c.command().equals(command)).count();
+    }
+
+    /** What kubeadm reset deletes on a real node. */
+    static void kubeadmReset(io.kubestead.agent.kubeadm.validate.KubeadmCall call, Path root) throws IOException {
+        for (String f : List.of("admin.conf", "super-admin.conf", "kubelet.conf", "controller-manager.conf",
+                "scheduler.conf")) {
+            Files.deleteIfExists(root.resolve("etc/kubernetes").resolve(f));
+        }
+        for (String dir : List.of("etc/kubernetes/manifests", "etc/kubernetes/pki", "var/lib/kubelet", "var/lib/etcd")) {
+            emptyDir(root.resolve(dir));
+        }
     }
 
     private static void emptyDir(Path dir) throws IOException {
