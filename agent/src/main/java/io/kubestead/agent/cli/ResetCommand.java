@@ -68,7 +68,15 @@ final class ResetCommand implements Callable<Integer> {
         // progress is not kept: the state file is among what reset removes, and each step checks the host anyway
         PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
                 env.clock(), dryRun, new StateStore(new MemoryHost("reset-state")));
-        new PlanRunner().run(plan, ctx, Set.of());
+        try {
+            new PlanRunner().run(plan, ctx, Set.of());
+        } catch (RuntimeException e) {
+            if (!report.lines().isEmpty()) {
+                env.out().println("Reset of " + target.nodeName() + " stopped; done so far (a rerun goes on from here):");
+                report.lines().forEach(env.out()::println);
+            }
+            throw e;
+        }
         summary(host, target, report, dryRun);
         spec.dryRun().ifPresent(dir -> {
             DryRun.writePlan(dir, plan, log, "reset of " + what, env.clock());

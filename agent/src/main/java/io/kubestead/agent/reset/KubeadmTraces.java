@@ -13,6 +13,14 @@ public final class KubeadmTraces {
     }
 
     public static boolean present(Host host) {
-        return FILES.stream().anyMatch(host::exists) || DIRS.stream().anyMatch(d -> !host.list(d).isEmpty());
+        return FILES.stream().anyMatch(host::exists) || DIRS.stream().anyMatch(d -> hasEntries(host, d));
+    }
+
+    private static boolean hasEntries(Host host, String dir) {
+        try {
+            return !host.list(dir).isEmpty();
+        } catch (RuntimeException e) {
+            return true; // there, but unreadable without root: kubeadm reset has work to do
+        }
     }
 }

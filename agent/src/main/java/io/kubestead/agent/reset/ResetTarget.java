@@ -27,11 +27,20 @@ public record ResetTarget(String nodeName, boolean master, boolean kubernetes) {
     public static ResetTarget detect(Host host, Optional<String> override, String hostName) {
         boolean master = CONTROL_PLANE_MANIFESTS.stream().anyMatch(host::exists);
         String name = override
-                .or(() -> host.readFile(INSTALL_JSON).flatMap(b -> field(b, false, "nodeName")))
-                .or(() -> host.readFile(JOIN_CONFIG).flatMap(b -> field(b, true, "nodeRegistration", "name")))
-                .or(() -> host.readFile(INIT_CONFIG).flatMap(b -> field(b, true, "nodeRegistration", "name")))
+                .or(() -> read(host, INSTALL_JSON).flatMap(b -> field(b, false, "nodeName")))
+                .or(() -> read(host, JOIN_CONFIG).flatMap(b -> field(b, true, "nodeRegistration", "name")))
+                .or(() -> read(host, INIT_CONFIG).flatMap(b -> field(b, true, "nodeRegistration", "name")))
                 .orElse(hostName.toLowerCase(Locale.ROOT));
         return new ResetTarget(name, master, KubeadmTraces.present(host));
+    }
+
+    /** A dry-run without root may not read the 0600 kubeadm configurations; the next source decides then. */
+    private static Optional<byte[]> read(Host host, String path) {
+        try {
+            return host.readFile(path);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The first document holding the field, in JSON or (multi-document) YAML; empty when unreadable. */

@@ -46,20 +46,35 @@ class ResetQuorumTest {
 
     @Test
     void aHealthyClusterLetsTheMasterLeaveEtcdAndDeletesItsNode() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean failOnce = new java.util.concurrent.atomic.AtomicBoolean(true);
+        master.kubeadm.onCall("reset", (call, root) -> {
+            if (failOnce.getAndSet(false)) {
+                throw new java.io.IOException("stand-in: kubeadm reset interrupted");
+            }
+            InstalledMaster.kubeadmReset(call, root);
+        });
+        CliHarness failed = master.harness();
+        assertEquals(1, failed.run("reset", "yes", "etcd-endpoint=" + node1.clientUrl()), failed.out + "\n" + failed.err);
+        assertTrue(failed.err.toString().contains("phase kubeadm/reset failed"), failed.err.toString());
+        // a removed member stops serving: the rerun cannot ask it any more
+        assertTrue(node1.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "removed etcd member exits");
+
         CliHarness reset = master.harness();
         int commandsBefore = master.node.commands.size();
         assertEquals(0, reset.run("reset", "yes", "etcd-endpoint=" + node1.clientUrl()),
                 reset.out + "\n" + reset.err);
+        assertTrue(reset.out.toString().contains("an earlier reset already removed the etcd member node-1"), reset.out.toString());
         EtcdClient others = etcd.client(cp2, cp3);
         assertEquals(List.of("cp-2", "cp-3"), others.members().stream().map(EtcdMember::name).sorted().toList());
-        List<String> commands = master.node.displayed().subList(commandsBefore, master.node.commands.size());
+        List<String> commands = master.node.displayed().subList(0, commandsBefore);
         assertTrue(commands.contains("kubectl --kubeconfig /etc/kubernetes/admin.conf delete node node-1 --ignore-not-found"),
                 commands.toString());
-        String out = reset.out.toString();
+        String out = failed.out.toString();
         assertTrue(out.contains("etcd has 3 of 3 voting members healthy; removing etcd member node-1"), out);
         assertTrue(out.contains("Removed: the etcd member node-1 (id "), out);
         assertTrue(out.contains("Removed: the Node node-1 from the cluster"), out);
-        assertEquals(1, master.kubeadmCalls("reset"));
+        assertEquals(2, master.kubeadmCalls("reset"), "the interrupted kubeadm reset, then the rerun's");
+        assertTrue(!master.exists("/etc/kubestead") && !master.exists("/var/lib/kubestead"));
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.time.Duration;
  * worker cannot delete its own Node without admin credentials, so it says what to run on a master.
  */
 final class LeaveSteps {
+    /** Written once the member is gone, so a rerun after a later failure does not ask the stopped local etcd. */
+    static final String LEFT_ETCD = CleanupSteps.STATE_DIR + "/reset-left-etcd";
     private final ResetContext rc;
     private final String node;
     /** The check's answer, for the later steps of the same run. */
@@ -44,6 +46,14 @@ final class LeaveSteps {
     }
 
     private void check(PhaseContext ctx) {
+        var left = ctx.host().readString(LEFT_ETCD);
+        if (left.isPresent()) {
+            // an earlier reset removed the member and then failed; this master's etcd has stopped since
+            verdict = new EtcdLeave.Verdict(EtcdLeave.Outcome.NOT_A_MEMBER, "an earlier reset already removed the"
+                    + " etcd member " + left.get().strip() + "; nothing to check", java.util.List.of());
+            ctx.progress().info(verdict.message());
+            return;
+        }
         verdict = leave(ctx).check(node);
         if (!verdict.blocks()) {
             ctx.progress().info(verdict.message());
@@ -111,6 +121,9 @@ final class LeaveSteps {
         }
         // real time: etcd's refusal window passes in real seconds, whatever clock the run reports with
         leave(ctx).remove(node, rc.etcdRetry(), java.time.Clock.systemUTC(), rc.sleeper(), ctx.progress()::info)
-                .ifPresent(m -> rc.report().removed("the etcd member " + m.label() + " from the cluster"));
+                .ifPresent(m -> {
+                    ctx.host().writeString(LEFT_ETCD, m.label() + "\n", 0644);
+                    rc.report().removed("the etcd member " + m.label() + " from the cluster");
+                });
     }
 }
