@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A master leaving etcd: asks the local etcd (with kubeadm's client certificate) for the members, checks every
- * member's health through its own client URL, and decides with {@link QuorumGuard} whether this node's member may
+ * member's health through its own client URLs, and decides with {@link QuorumGuard} whether this node's member may
  * go; removal then goes through the other members, since this one stops serving once removed.
  */
 public final class EtcdLeave {
@@ -47,11 +47,10 @@ public final class EtcdLeave {
 
     public Verdict check(String nodeName) {
         List<EtcdMember> members;
-        EtcdClient all;
+        EtcdClient local;
         try {
-            SSLContext tls = tls();
-            members = new EtcdClient(List.of(access.endpoint()), tls, timeout).members();
-            all = new EtcdClient(endpoints(members, nodeName), tls, timeout);
+            local = new EtcdClient(List.of(access.endpoint()), tls(), timeout);
+            members = local.members();
         } catch (RuntimeException e) { // etcd down, certificates missing or unreadable
             return new Verdict(Outcome.UNREACHABLE, "cannot reach this master's etcd at " + access.endpoint() + " ("
                     + e.getMessage() + "), so whether the others keep their quorum is unknown", List.of());
@@ -67,7 +66,7 @@ public final class EtcdLeave {
                     + self.get().label() + " is the whole cluster and goes away with it; there is no quorum to keep",
                     members);
         }
-        Set<Long> healthy = members.stream().filter(all::healthy).map(EtcdMember::id).collect(Collectors.toSet());
+        Set<Long> healthy = members.stream().filter(local::healthy).map(EtcdMember::id).collect(Collectors.toSet());
         long healthyVoters = voters.stream().filter(m -> healthy.contains(m.id())).count();
         QuorumGuard.Decision d = QuorumGuard.decide(members, healthy, self.get().id());
         String now = "etcd has " + healthyVoters + " of " + voters.size() + " voting members healthy; ";
