@@ -63,7 +63,7 @@ public final class EtcdLeave {
         List<EtcdMember> voters = members.stream().filter(m -> !m.learner()).toList();
         if (!self.get().learner() && voters.size() == 1) {
             return new Verdict(Outcome.LAST_MEMBER, nodeName + " is the cluster's last master: its etcd member "
-                    + self.get().label() + " is the whole cluster and goes away with it; there is no quorum to keep",
+                    + self.get().label() + " is the whole cluster and goes away with it (reset its workers too); there is no quorum to keep",
                     members);
         }
         Set<Long> healthy = members.stream().filter(local::healthy).map(EtcdMember::id).collect(Collectors.toSet());

@@ -94,5 +94,13 @@ class ResetQuorumTest {
         assertEquals(List.of(), master.node.displayed().subList(commandsBefore, master.node.commands.size()),
                 "no command ran: no kubectl, no kubeadm");
         assertEquals(3, etcd.client(node1, cp2).members().size());
+
+        CliHarness forced = master.harness();
+        assertEquals(0, forced.run("reset", "yes", "force", "etcd-endpoint=" + node1.clientUrl()), forced.err.toString());
+        String id = etcd.client(cp2).members().stream().filter(m -> m.name().equals("node-1")).findFirst().orElseThrow().idHex();
+        assertTrue(forced.out.toString().contains("Left:    the etcd member of node-1: once etcd is healthy, remove it"
+                + " on another master with 'etcdctl member remove " + id + "'"), forced.out.toString());
+        assertEquals(3, etcd.client(node1, cp2).members().size(), "forced: the member is left for the user");
+        assertTrue(!master.exists("/etc/kubestead") && master.kubeadmCalls("reset") == 1);
     }
 }

@@ -109,8 +109,10 @@ final class LeaveSteps {
     private void removeMember(PhaseContext ctx) throws InterruptedException {
         if (verdict == null || verdict.outcome() != EtcdLeave.Outcome.SAFE) {
             if (verdict != null && verdict.blocks() && !ctx.dryRun()) {
+                String id = verdict.members().stream().filter(m -> m.name().equals(node)).findFirst()
+                        .map(m -> m.idHex()).orElse("ID");
                 rc.report().left("the etcd member of " + node + ": once etcd is healthy, remove it on another master"
-                        + " with 'etcdctl member remove ID'");
+                        + " with 'etcdctl member remove " + id + "'");
             }
             ctx.progress().info("no etcd member to remove" + (verdict == null ? "" : ": " + verdict.message()));
             return;
