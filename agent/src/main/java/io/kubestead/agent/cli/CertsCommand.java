@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 /** {@code kubestead certs}: check-expiration, renew and ca-hash, on the host or on a dry-run tree. */
 @Command(name = "certs", mixinStandardHelpOptions = true, description = "Inspect and renew the cluster's certificates.",
         subcommands = {CertsCommand.CheckExpiration.class, CertsCommand.Renew.class, CertsCommand.CaHashCmd.class})
-public final class CertsCommand implements Runnable {
+public final class CertsCommand implements Callable<Integer> {
     final PrintWriter out;
     final PrintWriter err;
 
@@ -43,9 +43,10 @@ public final class CertsCommand implements Runnable {
     }
 
     @Override
-    public void run() {
-        err.println("certs needs a subcommand: check-expiration, renew or ca-hash (see --help)");
+    public Integer call() {
+        err.println("error: certs needs a subcommand: check-expiration, renew or ca-hash (see --help)");
         err.flush();
+        return 2;
     }
 
     /** Shared by the subcommands: the tree to work on, and the one place that maps errors to exit codes. */

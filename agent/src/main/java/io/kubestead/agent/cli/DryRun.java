@@ -6,7 +6,6 @@ import io.kubestead.agent.host.Host;
 import io.kubestead.agent.host.RootedHost;
 import io.kubestead.agent.plan.Plan;
 import io.kubestead.agent.plan.StateStore;
-import io.kubestead.agent.spec.InstallSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,11 +19,6 @@ final class DryRun {
 
     static Host host(Path dir, ActionLog log) {
         return new RootedHost("dry-run", dir, cmd -> new ExecResult(cmd, 0, "", ""), log);
-    }
-
-    static void writePlan(Path dir, Plan plan, ActionLog log, InstallSpec spec, Clock clock) {
-        writePlan(dir, plan, log, "Load balancer: " + spec.loadBalancer().describe() + "\n# API endpoint: "
-                + spec.controlPlaneEndpoint(), clock);
     }
 
     static void writePlan(Path dir, Plan plan, ActionLog log, String summary, Clock clock) {

@@ -1,12 +1,7 @@
 package io.kubestead.agent.cli;
 
-import io.kubestead.agent.host.ActionLog;
 import io.kubestead.agent.host.Host;
-import io.kubestead.agent.plan.ConsoleProgress;
 import io.kubestead.agent.plan.Plan;
-import io.kubestead.agent.plan.PhaseContext;
-import io.kubestead.agent.plan.PlanRunner;
-import io.kubestead.agent.plan.StateStore;
 import io.kubestead.agent.plan.phases.InstallPlan;
 import io.kubestead.agent.plan.phases.InstallState;
 import io.kubestead.agent.spec.InstallSpec;
@@ -14,7 +9,6 @@ import io.kubestead.agent.spec.InstallSpecParser;
 import io.kubestead.agent.spec.InstallWords;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -47,18 +41,23 @@ final class InstallCommand implements Callable<Integer> {
         env.out().println("API endpoint:  " + spec.controlPlaneEndpoint() + (spec.apiNameTarget() == null ? ""
                 : " (" + spec.apiName() + " -> " + spec.apiNameTarget() + " through /etc/hosts)"));
 
-        ActionLog log = new ActionLog();
-        Host host = spec.dryRun().map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
-        Plan plan = InstallPlan.create(spec, env.installContext());
-        StateStore state = new StateStore(host);
-        if (InstallState.resetIfSettingsChanged(host, spec, state)) {
+        PlanExecution execution = new PlanExecution(env, spec.dryRun());
+        Host host = execution.host();
+        // an earlier run's settings: a moved endpoint also moves the cluster's records of it and the other nodes
+        java.util.Optional<InstallSpec> previous = host.readFile("/etc/kubestead/install.json")
+                .filter(b -> host.exists("/etc/kubernetes/admin.conf"))
+                .map(io.kubestead.agent.spec.InstallSpecJson::read);
+        Plan plan = InstallPlan.create(spec, env.installContext(), previous);
+        if (InstallState.resetIfSettingsChanged(host, spec, execution.state())) {
             env.out().println("The install settings changed since the last run: every step checks its work again.");
         }
-        PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
-                env.clock(), spec.dryRun().isPresent(), state);
-        new PlanRunner().run(plan, ctx, Set.of());
-        spec.dryRun().ifPresent(dir -> DryRun.writePlan(dir, plan, log, spec, env.clock()));
+        execution.run(plan, "Load balancer: " + spec.loadBalancer().describe() + "\n# API endpoint: "
+                + spec.controlPlaneEndpoint());
         new JoinPrintout(env).print(host, spec);
+        previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint())
+                        || !java.util.Objects.equals(p.apiNameTarget(), spec.apiNameTarget())
+                        || p.loadBalancer().mode() != spec.loadBalancer().mode())
+                .ifPresent(p -> new EndpointPrintout(env).print(host, p, spec));
         spec.dryRun().ifPresent(dir -> env.out().println("Dry-run complete: everything the install would write is under "
                 + dir + "; the steps and commands are in " + dir.resolve("plan.txt")));
         return 0;

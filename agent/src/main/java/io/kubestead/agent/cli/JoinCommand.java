@@ -1,19 +1,11 @@
 package io.kubestead.agent.cli;
 
-import io.kubestead.agent.host.ActionLog;
-import io.kubestead.agent.host.Host;
-import io.kubestead.agent.plan.ConsoleProgress;
-import io.kubestead.agent.plan.PhaseContext;
-import io.kubestead.agent.plan.Plan;
-import io.kubestead.agent.plan.PlanRunner;
-import io.kubestead.agent.plan.StateStore;
 import io.kubestead.agent.plan.phases.JoinPlan;
 import io.kubestead.agent.spec.JoinSpec;
 import io.kubestead.agent.spec.JoinSpecParser;
 import io.kubestead.agent.spec.JoinWords;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -40,14 +32,13 @@ final class JoinCommand implements Callable<Integer> {
         }
         env.out().println("Joining " + spec.nodeName() + " as a " + (spec.controlPlane() ? "master" : "worker")
                 + " through " + spec.endpoint());
-        ActionLog log = new ActionLog();
-        Host host = spec.dryRun().map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
-        Plan plan = JoinPlan.create(spec, env.installContext());
-        PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
-                env.clock(), spec.dryRun().isPresent(), new StateStore(host));
-        new PlanRunner().run(plan, ctx, Set.of());
-        spec.dryRun().ifPresent(dir -> DryRun.writePlan(dir, plan, log, "join as " + spec.nodeName(), env.clock()));
+        new PlanExecution(env, spec.dryRun()).run(JoinPlan.create(spec, env.installContext()), "join as " + spec.nodeName());
         env.out().println(spec.nodeName() + " joined the cluster as a " + (spec.controlPlane() ? "master" : "worker") + ".");
+        if (spec.controlPlane()) {
+            // the masters= list holds the masters before this one
+            int count = Math.max(1, spec.masters().size()) + 1;
+            io.kubestead.agent.lb.QuorumAdvice.forMasters(count, true).ifPresent(w -> env.err().println(w));
+        }
         return 0;
     }
 

@@ -27,6 +27,8 @@ final class JoinPrintout {
         env.out().println();
         env.out().println("The first master of cluster '" + spec.clusterName() + "' is installed.");
         if (masters) {
+            io.kubestead.agent.lb.QuorumAdvice.forMasters(1, true)
+                    .ifPresent(w -> env.out().println(w.replaceFirst("^warning: ", "Note: ")));
             show(host, JoinCommands.MASTER_SCRIPT, "To add a master (valid until " + secrets.get().keyExpires() + "), run on it:");
         } else {
             env.out().println("To add masters later, rerun the install with the word 'ha' on this host.");

@@ -30,6 +30,9 @@ public final class KubesteadCommand implements Runnable {
         join.setUsageHelpWidth(112);
         join.getCommandSpec().usageMessage().footer(JoinCommand.wordsHelp());
         cl.addSubcommand("join-script", new JoinScriptCommand(env));
+        cl.addSubcommand("set-endpoint", new SetEndpointCommand(env));
+        cl.getSubcommands().get("set-endpoint").setUnmatchedOptionsArePositionalParams(true);
+        cl.addSubcommand("lb-sync", new LbSyncCommand(env));
         cl.addSubcommand("certs", CertsCommand.commandLine(env.out(), env.err()));
         cl.addSubcommand("preflight", new PreflightCommand(env));
         cl.addSubcommand("reset", new ResetCommand(env));

@@ -26,6 +26,21 @@ public final class CaLoader {
         return check(kind, p.certPem(), p.keyPem(), p.certSource(), p.keySource(), now);
     }
 
+    /** A CA key on the host whose certificate is missing (what a kill between the two writes leaves). */
+    static Optional<java.security.KeyPair> orphanKey(Host host, CaKind kind) {
+        String crt = PkiPaths.crt(kind.baseName());
+        String key = PkiPaths.key(kind.baseName());
+        if (host.exists(crt) || !host.exists(key)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Pem.keyPair(host.readFile(key).orElseThrow()));
+        } catch (IOException | RuntimeException e) {
+            throw new SpecException(key + " exists without " + crt + " and cannot be read (" + e.getMessage()
+                    + "); restore the certificate or remove the key");
+        }
+    }
+
     /** The CA on the host, if its certificate is there; an existing certificate without key is an error. */
     public static Optional<CaPair> existing(Host host, CaKind kind, Instant now) {
         String crt = PkiPaths.crt(kind.baseName());

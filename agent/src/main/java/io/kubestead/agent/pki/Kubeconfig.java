@@ -49,6 +49,16 @@ public record Kubeconfig(String clusterName, String server, byte[] caPem, String
                 unb64(user.path("user").path("client-key-data").asText()));
     }
 
+    /**
+     * The client certificate file a kubeconfig names instead of embedding one, if any: kubeadm rewrites the init
+     * node's kubelet.conf to point at /var/lib/kubelet/pki/kubelet-client-current.pem once the kubelet rotates.
+     */
+    public static java.util.Optional<String> clientCertificateFile(byte[] yaml) throws IOException {
+        JsonNode user = new ObjectMapper(new YAMLFactory()).readTree(yaml).path("users").path(0).path("user");
+        return user.hasNonNull("client-certificate") && !user.hasNonNull("client-certificate-data")
+                ? java.util.Optional.of(user.get("client-certificate").asText()) : java.util.Optional.empty();
+    }
+
     private static String b64(byte[] b) {
         return Base64.getEncoder().encodeToString(b);
     }

@@ -18,6 +18,10 @@ public final class KubeconfigStore {
             return Optional.of(LeafStore.ABSENT);
         }
         try {
+            if (spec.fileName().equals("kubelet.conf") && Kubeconfig.clientCertificateFile(raw.get()).isPresent()) {
+                // the kubelet has taken over its client certificate (rotation); its credentials are its own
+                return Optional.empty();
+            }
             Kubeconfig kc = Kubeconfig.parse(raw.get());
             X509Certificate kcCa = Pem.certificate(kc.caPem());
             if (!Arrays.equals(kcCa.getEncoded(), ca.getEncoded())) {

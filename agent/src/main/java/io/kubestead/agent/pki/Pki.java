@@ -42,7 +42,17 @@ public final class Pki {
         Map<CaKind, CaPair> cas = new EnumMap<>(CaKind.class);
         Map<CaKind, ProvidedCa> toCopy = new EnumMap<>(CaKind.class);
         List<CaKind> toCreate = new ArrayList<>();
+        Map<CaKind, KeyPair> orphanKeys = new EnumMap<>(CaKind.class);
         for (CaKind kind : CaKind.values()) {
+            Optional<KeyPair> orphan = req.firstControlPlane() && !req.providedCas().containsKey(kind)
+                    ? CaLoader.orphanKey(host, kind) : Optional.empty();
+            if (orphan.isPresent()) {
+                // an interrupted run wrote the CA's key and died before its certificate: nothing can have been
+                // signed yet, so the pair is completed from that key rather than replaced
+                orphanKeys.put(kind, orphan.get());
+                toCreate.add(kind);
+                continue;
+            }
             Optional<CaPair> existing = CaLoader.existing(host, kind, req.now());
             ProvidedCa given = req.providedCas().get(kind);
             CaPair provided = given == null ? null : CaLoader.provided(kind, given, req.now());
@@ -81,7 +91,7 @@ public final class Pki {
         }
 
         // 3. All keys at once.
-        int count = toCreate.size() + leafWork.size() + kcWork.size() + (sa.isPresent() ? 0 : 1);
+        int count = toCreate.size() - orphanKeys.size() + leafWork.size() + kcWork.size() + (sa.isPresent() ? 0 : 1);
         Iterator<KeyPair> fresh = keys.generate(req.keyAlgorithm(), count).iterator();
 
         // 4. Write: CAs first, then leaves, sa, kubeconfigs.
@@ -89,7 +99,7 @@ public final class Pki {
         host.mkdirs(PkiPaths.PKI_DIR + "/etcd", 0755);
         for (CaKind kind : CaKind.values()) {
             if (toCreate.contains(kind)) {
-                KeyPair kp = fresh.next();
+                KeyPair kp = orphanKeys.containsKey(kind) ? orphanKeys.get(kind) : fresh.next();
                 X509Certificate cert = issuer.selfSignedCa(kind.commonName(), kp, req.now(), req.caValidity());
                 cas.put(kind, new CaPair(kind, cert, kp.getPrivate()));
                 out.addAll(LeafStore.write(host, kind.baseName(), cert, kp, LeafStore.ABSENT, req.now()));
@@ -130,6 +140,21 @@ public final class Pki {
             out.add(KubeconfigStore.write(host, k.fileName(), kc, reason, req.now()));
         }
         return new PkiResult(out, CaHash.of(ca.cert()));
+    }
+
+    /**
+     * Keeps one leaf if it is valid, signed by {@code ca} and carries every SAN of {@code spec}; otherwise issues it
+     * anew from {@code ca}, keeping the old pair beside it as a backup. For address changes on a running node.
+     */
+    public List<FileOutcome> ensureLeaf(Host host, CertSpec spec, CaPair ca, KeyAlgorithm alg, java.time.Instant now,
+                                        java.time.Duration validity) {
+        Optional<String> problem = LeafStore.problem(host, spec, ca.cert(), now);
+        if (problem.isEmpty()) {
+            return LeafStore.kept(spec.baseName());
+        }
+        KeyPair kp = keys.generate(alg, 1).get(0);
+        X509Certificate cert = issuer.leaf(spec, kp.getPublic(), ca, now, validity);
+        return LeafStore.write(host, spec.baseName(), cert, kp, problem.get(), now);
     }
 
     private static Optional<KeyPair> existingSaKey(Host host, PkiRequest req) {

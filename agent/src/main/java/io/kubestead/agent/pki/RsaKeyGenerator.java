@@ -12,9 +12,9 @@ import java.security.spec.RSAPublicKeySpec;
  * RSA key pairs per FIPS 186-4 B.3.3 with probable primes: random odd candidates with the top two bits set
  * (so p, q > sqrt(2) * 2^(k-1)), a sieve over all primes below 2^16, then Miller-Rabin with base 2 and four
  * random bases (table C.2 asks 5 rounds for 1024-bit primes, fewer for larger). Why not the JDK's generator:
- * its sieve stops near 2^14, so about a third more candidates reach a full modular exponentiation, and RSA key
- * generation is most of the PKI's time on a cold JVM. Measured on a cold JVM with 2 threads, 16 RSA-2048 keys took
- * about half the time and CPU of the JDK's KeyPairGenerator (bench/README.md).
+ * on a cold JVM it took about twice the time and CPU for the 16 RSA-2048 keys of one host (bench/README.md),
+ * probably in its Lucas-Lehmer step (not profiled), which uses plain multiply-and-divide where Miller-Rabin uses the JIT's
+ * Montgomery intrinsics; RSA key generation is most of the PKI's time.
  */
 final class RsaKeyGenerator {
     private static final BigInteger E = BigInteger.valueOf(65537);

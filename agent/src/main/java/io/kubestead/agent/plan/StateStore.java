@@ -50,8 +50,14 @@ public final class StateStore {
 
     /** Forgets a plan's progress, e.g. when the install settings changed and every phase must re-check. */
     public void forget(String plan) {
+        forgetExcept(plan, java.util.Set.of());
+    }
+
+    /** Forgets a plan's progress but for the phases named, which are done once for good (kubeadm init). */
+    public void forgetExcept(String plan, java.util.Set<String> keep) {
         Map<String, Map<String, String>> all = load();
-        if (all.remove(plan) != null) {
+        Map<String, String> phases = all.get(plan);
+        if (phases != null && phases.keySet().removeIf(id -> !keep.contains(id))) {
             try {
                 host.writeFile(PATH, JSON.writeValueAsBytes(all), 0644);
             } catch (IOException e) {

@@ -104,6 +104,12 @@ class CertsCommandTest {
     }
 
     @Test
+    void noSubcommandIsAUsageError() {
+        assertEquals(2, certs());
+        assertTrue(err.toString().startsWith("error: certs needs a subcommand"), err.toString());
+    }
+
+    @Test
     void helpIsThere() {
         assertEquals(0, CertsCommand.commandLine(new PrintWriter(out), new PrintWriter(err)).execute("renew", "--help"));
         assertTrue(out.toString().contains("--root=DIR"), out.toString());

@@ -114,4 +114,104 @@ class InstallFlowTest {
         assertTrue(join.field("JoinConfiguration", "controlPlane.certificateKey") != null);
         assertEquals(0600, join.configMode());
     }
+
+    @Test
+    void rerunWithANewBalancerMovesTheEndpointHereAndTellsTheOtherNodesTheirCommand() throws Exception {
+        StandInCluster cluster = new StandInCluster();
+        StandInNode first = new StandInNode(tmp.resolve("m1"));
+        KubeadmStandIn kubeadm1 = kubeadm(first, cluster);
+        assertEquals(0, new CliHarness(tmp, first.root, kubeadm1).run("install", "ha", "yes"));
+        Path adminConf = first.root.resolve("etc/kubernetes/admin.conf");
+        Files.writeString(adminConf, Files.readString(first.root.resolve("root/.kube/config")));
+
+        // a worker that joined through the internal balancer
+        CliHarness script = new CliHarness(tmp, first.root, kubeadm1);
+        assertEquals(0, script.run("join-script", "worker"));
+        String command = script.out.toString().lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
+        StandInNode w1 = new StandInNode(tmp.resolve("w1"));
+        KubeadmStandIn kubeadmW = new KubeadmStandIn(new SupportedVersions().defaultVersion(), w1.root, cluster, w1)
+                .onCall("join", (call, root) -> Files.writeString(Files.createDirectories(root.resolve("etc/kubernetes"))
+                        .resolve("kubelet.conf"), "clusters:\n- cluster:\n    server: https://api.kubernetes.kubestead.internal:6444\n"));
+        String[] ww = joinWords(command);
+        String[] workerWords = java.util.Arrays.copyOf(ww, ww.length + 1);
+        workerWords[ww.length] = "node-name=worker-1";
+        assertEquals(0, new CliHarness(tmp, w1.root, kubeadmW).run(workerWords));
+        assertTrue(Files.exists(w1.root.resolve("etc/kubestead/haproxy/haproxy.cfg")));
+
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        byte[] caBefore = Files.readAllBytes(first.root.resolve("etc/kubernetes/pki/ca.crt"));
+        CliHarness rerun = new CliHarness(tmp, first.root, kubeadm1);
+        assertEquals(0, rerun.run("install", "ha", "load-balancer-address=127.0.0.2:" + closedPort), rerun.err + "\n" + kubeadm1.rejections());
+        List<String> commands = kubeadm1.calls().stream().map(KubeadmCall::command).toList();
+        assertTrue(commands.containsAll(List.of("init phase upload-config kubeadm", "init phase bootstrap-token",
+                "init phase addon kube-proxy")), commands.toString());
+        assertEquals(1, commands.stream().filter(c -> c.equals("init")).count(), "no second init");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(caBefore, Files.readAllBytes(first.root.resolve("etc/kubernetes/pki/ca.crt")));
+        String hosts = Files.readString(first.root.resolve("etc/hosts"));
+        assertTrue(hosts.contains("127.0.0.2") && hosts.contains("api.kubernetes.kubestead.internal"), hosts);
+        assertTrue(!Files.exists(first.root.resolve("etc/kubernetes/manifests/haproxy.yaml")), "the internal balancer is gone");
+        String apiserver = PkiText.sans(first.root.resolve("etc/kubernetes/pki/apiserver.crt"));
+        assertTrue(apiserver.contains("127.0.0.2"), apiserver);
+        assertTrue(Files.readString(adminConf).contains("server: https://api.kubernetes.kubestead.internal:" + closedPort),
+                Files.readString(adminConf));
+        String out = rerun.out.toString();
+        assertTrue(out.contains("The API endpoint moved"), out);
+        String setEndpoint = out.lines().filter(l -> l.contains("kubestead set-endpoint ")).findFirst().orElseThrow();
+        String[] words = setEndpoint.substring(setEndpoint.indexOf("set-endpoint")).split(" ");
+
+        CliHarness onWorker = new CliHarness(tmp, w1.root, w1);
+        assertEquals(0, onWorker.run(words), onWorker.err.toString());
+        assertTrue(Files.readString(w1.root.resolve("etc/hosts")).contains("127.0.0.2"));
+        assertTrue(!Files.exists(w1.root.resolve("etc/kubestead/haproxy/haproxy.cfg")), "the worker's local balancer is gone");
+        assertTrue(Files.readString(w1.root.resolve("etc/kubernetes/kubelet.conf"))
+                .contains("server: https://api.kubernetes.kubestead.internal:" + closedPort));
+        assertTrue(w1.displayed().contains("systemctl restart kubelet"), w1.displayed().toString());
+    }
+
+    @Test
+    void lbSyncFollowsTheMastersTheApiReportsAndLeavesTheBalancerAloneWithoutAnAnswer() throws Exception {
+        StandInCluster cluster = new StandInCluster();
+        StandInNode first = new StandInNode(tmp.resolve("m1"));
+        KubeadmStandIn kubeadm1 = kubeadm(first, cluster);
+        assertEquals(0, new CliHarness(tmp, first.root, kubeadm1).run("install", "ha", "yes"));
+        assertTrue(first.displayed().contains("systemctl enable --now kubestead-lb-sync.timer"), first.displayed().toString());
+        assertTrue(Files.readString(first.root.resolve("etc/systemd/system/kubestead-lb-sync.service"))
+                .contains("ExecStart=/opt/kubestead/bin/kubestead lb-sync"));
+        CliHarness script = new CliHarness(tmp, first.root, kubeadm1);
+        assertEquals(0, script.run("join-script", "worker"));
+        String command = script.out.toString().lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
+        StandInNode w1 = new StandInNode(tmp.resolve("w1"));
+        KubeadmStandIn kubeadmW = new KubeadmStandIn(new SupportedVersions().defaultVersion(), w1.root, cluster, w1)
+                .onCall("join", InstallFlowTest::writeKubeletConf);
+        String[] ww = joinWords(command);
+        String[] workerWords = java.util.Arrays.copyOf(ww, ww.length + 1);
+        workerWords[ww.length] = "node-name=worker-1";
+        assertEquals(0, new CliHarness(tmp, w1.root, kubeadmW).run(workerWords));
+        Path cfg = w1.root.resolve("etc/kubestead/haproxy/haproxy.cfg");
+        assertTrue(!Files.readString(cfg).contains("10.0.0.7"));
+
+        w1.answer("kubectl", c -> StandInNode.ok(c, "node-1 10.0.0.5\nmaster-2 10.0.0.7\nmaster-3 10.0.0.8\n"));
+        CliHarness sync = new CliHarness(tmp, w1.root, w1);
+        assertEquals(0, sync.run("lb-sync"), sync.err.toString());
+        String three = Files.readString(cfg);
+        assertTrue(three.contains("10.0.0.5:6443") && three.contains("10.0.0.7:6443") && three.contains("10.0.0.8:6443"), three);
+        runHaproxyCheck(cfg);
+        CliHarness again = new CliHarness(tmp, w1.root, w1);
+        assertEquals(0, again.run("lb-sync"));
+        assertEquals("", again.out.toString(), "no change, nothing written");
+
+        w1.answer("kubectl", c -> new io.kubestead.agent.host.ExecResult(c, 1, "", "connection refused"));
+        CliHarness down = new CliHarness(tmp, w1.root, w1);
+        assertEquals(1, down.run("lb-sync"));
+        assertEquals(three, Files.readString(cfg), "left as it is when the API cannot be asked");
+    }
+
+    static void runHaproxyCheck(Path cfg) throws Exception {
+        Process p = new ProcessBuilder("haproxy", "-c", "-f", cfg.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+    }
 }

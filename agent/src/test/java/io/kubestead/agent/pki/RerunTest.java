@@ -39,6 +39,22 @@ class RerunTest {
     }
 
     @Test
+    void aCaKeyLeftWithoutItsCertificateByAKillIsCompletedNotReplaced() throws Exception {
+        PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
+        generate(root, req);
+        byte[] key = java.nio.file.Files.readAllBytes(pki(root).resolve("ca.key"));
+        String hash = generate(root, req).caHash();
+        // what a kill between the key's and the certificate's write leaves
+        for (java.nio.file.Path p : java.util.List.of(pki(root).resolve("ca.crt"), pki(root).resolve("apiserver.crt"))) {
+            java.nio.file.Files.delete(p);
+        }
+        PkiResult again = generate(root, req);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(key, java.nio.file.Files.readAllBytes(pki(root).resolve("ca.key")));
+        org.junit.jupiter.api.Assertions.assertEquals(hash, again.caHash(), "same key, same discovery hash");
+        ok("openssl", "verify", "-CAfile", pki(root).resolve("ca.crt").toString(), pki(root).resolve("apiserver.crt").toString());
+    }
+
+    @Test
     void newLoadBalancerAddressReissuesTheApiserverCertWithBackup() throws Exception {
         PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
         generate(root, req);
@@ -72,6 +88,43 @@ class RerunTest {
         }
         // and the next run is quiet again
         assertEquals(List.of(), generate(root, req.withControlPlaneEndpoint("10.0.0.10:6443")).changed());
+    }
+
+    @Test
+    void ensureLeafReissuesOneCertificateForANewAddress() throws Exception {
+        PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
+        generate(root, req);
+        var host = PkiTesting.host(root);
+        CaPair etcdCa = CaLoader.existing(host, CaKind.ETCD, req.now()).orElseThrow();
+        Pki pki = new Pki(new KeyPool(2), new java.security.SecureRandom());
+        CertSpec same = new KubeadmProfile(req).leaves().stream().filter(s -> s.name().equals("etcd-server")).findFirst().orElseThrow();
+        assertEquals(FileOutcome.Status.KEPT,
+                pki.ensureLeaf(host, same, etcdCa, KeyAlgorithm.ECDSA_P256, req.now(), req.certValidity()).get(0).status());
+        PkiRequest moved = PkiRequest.defaults("cp1", "10.0.0.77", req.version()).withKeyAlgorithm(KeyAlgorithm.ECDSA_P256);
+        CertSpec spec = new KubeadmProfile(moved).leaves().stream().filter(s -> s.name().equals("etcd-server")).findFirst().orElseThrow();
+        List<FileOutcome> out = pki.ensureLeaf(host, spec, etcdCa, KeyAlgorithm.ECDSA_P256, req.now(), req.certValidity());
+        assertEquals("missing SAN 10.0.0.77", out.get(0).reason());
+        assertTrue(Files.exists(root.resolve(out.get(0).backupPath().substring(1))));
+        ok("openssl", "verify", "-CAfile", pki(root).resolve("etcd/ca.crt").toString(), pki(root).resolve("etcd/server.crt").toString());
+    }
+
+    @Test
+    void kubeletConfThatTheKubeletRotatesIsLeftAlone() throws Exception {
+        PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
+        generate(root, req);
+        Path kubelet = root.resolve("etc/kubernetes/kubelet.conf");
+        String rotated = Files.readString(kubelet).replaceAll("client-certificate-data: \\S+",
+                "client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem")
+                .replaceAll("client-key-data: \\S+", "client-key: /var/lib/kubelet/pki/kubelet-client-current.pem");
+        Files.writeString(kubelet, rotated);
+        assertEquals(List.of(), generate(root, req).changed());
+        assertEquals(rotated, Files.readString(kubelet));
+        // any other kubeconfig without embedded credentials is rewritten, with a backup
+        Path admin = root.resolve("etc/kubernetes/admin.conf");
+        Files.writeString(admin, Files.readString(admin).replaceAll("client-certificate-data: \\S+", "client-certificate: /x.pem"));
+        FileOutcome o = generate(root, req).changed().get(0);
+        assertEquals("/etc/kubernetes/admin.conf", o.path());
+        assertTrue(o.reason().startsWith("unreadable"), o.reason());
     }
 
     @Test

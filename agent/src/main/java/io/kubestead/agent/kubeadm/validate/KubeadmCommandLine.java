@@ -22,7 +22,7 @@ public record KubeadmCommandLine(List<String> argv, String command, Map<String, 
         List<String> args = argv.subList(1, argv.size());
         String command = null;
         int start = 0;
-        for (int n = Math.min(3, args.size()); n >= 1 && command == null; n--) {
+        for (int n = Math.min(4, args.size()); n >= 1 && command == null; n--) {
             List<String> words = args.subList(0, n);
             if (words.stream().noneMatch(w -> w.startsWith("-")) && KubeadmFlags.COMMANDS.containsKey(String.join(" ", words))) {
                 command = String.join(" ", words);

@@ -22,28 +22,35 @@ final class KubeadmFlags {
     private static final Map<String, Boolean> GLOBAL = flags("add-dir-header", "log-file=", "log-file-max-size=",
             "one-output", "rootfs=", "skip-headers", "skip-log-headers", "v=", "help");
 
-    static final Map<String, Spec> COMMANDS = Map.of(
-            "init", new Spec(flags("apiserver-advertise-address=", "apiserver-bind-port=",
+    static final Map<String, Spec> COMMANDS = Map.ofEntries(
+            Map.entry("init phase upload-config kubeadm", new Spec(flags("config=", "dry-run", "kubeconfig="), 0, true)),
+            Map.entry("init phase bootstrap-token", new Spec(flags("config=", "dry-run", "kubeconfig=",
+                    "skip-token-print"), 0, true)),
+            Map.entry("init phase addon kube-proxy", new Spec(flags("apiserver-advertise-address=",
+                    "apiserver-bind-port=", "config=", "control-plane-endpoint=", "dry-run", "feature-gates=",
+                    "image-repository=", "kubeconfig=", "kubernetes-version=", "pod-network-cidr=", "print-manifest"),
+                    0, true)),
+            Map.entry("init", new Spec(flags("apiserver-advertise-address=", "apiserver-bind-port=",
                     "apiserver-cert-extra-sans=", "cert-dir=", "certificate-key=", "config=", "control-plane-endpoint=",
                     "cri-socket=", "dry-run", "feature-gates=", "ignore-preflight-errors=", "image-repository=",
                     "kubernetes-version=", "node-name=", "patches=", "pod-network-cidr=", "service-cidr=",
                     "service-dns-domain=", "skip-certificate-key-print", "skip-phases=", "skip-token-print", "token=",
-                    "token-ttl=", "upload-certs"), 0, true),
-            "init phase upload-certs", new Spec(flags("certificate-key=", "config=", "dry-run", "kubeconfig=",
-                    "skip-certificate-key-print", "upload-certs"), 0, true),
-            "join", new Spec(flags("apiserver-advertise-address=", "apiserver-bind-port=", "certificate-key=",
+                    "token-ttl=", "upload-certs"), 0, true)),
+            Map.entry("init phase upload-certs", new Spec(flags("certificate-key=", "config=", "dry-run", "kubeconfig=",
+                    "skip-certificate-key-print", "upload-certs"), 0, true)),
+            Map.entry("join", new Spec(flags("apiserver-advertise-address=", "apiserver-bind-port=", "certificate-key=",
                     "config=", "control-plane", "cri-socket=", "discovery-file=", "discovery-token=",
                     "discovery-token-ca-cert-hash=", "discovery-token-unsafe-skip-ca-verification", "dry-run",
                     "ignore-preflight-errors=", "node-name=", "patches=", "skip-phases=", "tls-bootstrap-token=",
-                    "token="), 1, true),
-            "token create", new Spec(flags("certificate-key=", "config=", "description=", "groups=",
-                    "print-join-command", "ttl=", "usages=", "dry-run", "kubeconfig="), 1, false),
-            "reset", new Spec(flags("cert-dir=", "cleanup-tmp-dir", "config=", "cri-socket=", "dry-run", "force",
-                    "ignore-preflight-errors=", "kubeconfig=", "skip-phases="), 0, true),
-            "config images pull", new Spec(flags("config=", "cri-socket=", "feature-gates=", "image-repository=",
-                    "kubernetes-version=", "kubeconfig="), 0, false),
-            "version", new Spec(flags("output="), 0, false),
-            "certs certificate-key", new Spec(flags(), 0, false));
+                    "token="), 1, true)),
+            Map.entry("token create", new Spec(flags("certificate-key=", "config=", "description=", "groups=",
+                    "print-join-command", "ttl=", "usages=", "dry-run", "kubeconfig="), 1, false)),
+            Map.entry("reset", new Spec(flags("cert-dir=", "cleanup-tmp-dir", "config=", "cri-socket=", "dry-run", "force",
+                    "ignore-preflight-errors=", "kubeconfig=", "skip-phases="), 0, true)),
+            Map.entry("config images pull", new Spec(flags("config=", "cri-socket=", "feature-gates=", "image-repository=",
+                    "kubernetes-version=", "kubeconfig="), 0, false)),
+            Map.entry("version", new Spec(flags("output="), 0, false)),
+            Map.entry("certs certificate-key", new Spec(flags(), 0, false)));
 
     /** Single-letter forms. */
     static final Map<String, String> SHORT = Map.of("v", "v", "f", "force", "o", "output", "h", "help");

@@ -5,6 +5,7 @@ import io.kubestead.agent.kubeadm.HostKubeadm;
 import java.security.SecureRandom;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
 import io.kubestead.agent.hostsetup.PackageManager;
+import io.kubestead.agent.lb.BalancerFile;
 import io.kubestead.agent.lb.LbSettings;
 import io.kubestead.agent.lb.Master;
 import io.kubestead.agent.lb.Vip;
@@ -41,6 +42,11 @@ public final class InstallPlan {
     }
 
     public static Plan create(InstallSpec spec, InstallContext context) {
+        return create(spec, context, Optional.empty());
+    }
+
+    /** With the spec of an earlier run, so a moved API endpoint also moves the cluster's records of it. */
+    public static Plan create(InstallSpec spec, InstallContext context, Optional<InstallSpec> previous) {
         Optional<PackageManager> pm = packageManager(context.facts());
         LbSettings lb = LbSettings.forInstall(spec, spec.loadBalancer().vipAddress().flatMap(InstallPlan::vipInterface));
         List<Master> masters = List.of(new Master(spec.nodeName(), spec.privateAddress()));
@@ -58,11 +64,15 @@ public final class InstallPlan {
         phases.add(new LbPreparePhase(lb, masters, self));
         phases.add(new KubeadmInitPhase(HostKubeadm::new));
         phases.add(new LbStaticPodPhase(lb, masters, self));
+        phases.add(new LbSyncPhase(new BalancerFile(spec.loadBalancer(), spec.clusterName(), spec.apiName(), self)));
+        previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint()))
+                .ifPresent(p -> phases.add(new EndpointChangePhase(p.controlPlaneEndpoint(), spec.controlPlaneEndpoint())));
         if (lb.external().isPresent()) {
             phases.add(new ExternalBalancerPhase(lb, masters, spec.nodeName(), context.balancerCheckPatience()));
         }
         phases.add(new CniPhase(spec.podCidr().toString()));
         phases.add(new KubeconfigPhase(context.sudoUser()));
+        phases.add(LabelsPhase.master(spec.nodeName()));
         phases.add(new JoinScriptsPhase(spec, context.baseUrl()));
         return new Plan(NAME, phases);
     }

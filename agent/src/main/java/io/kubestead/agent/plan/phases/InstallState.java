@@ -19,7 +19,8 @@ public final class InstallState {
                 .map(old -> !Arrays.equals(old, InstallSpecPhase.render(spec)))
                 .orElse(false);
         if (changed) {
-            state.forget(InstallPlan.NAME);
+            // kubeadm init happens once; a moved endpoint is carried by cluster/endpoint instead of a second init
+            state.forgetExcept(InstallPlan.NAME, java.util.Set.of("kubeadm/init"));
         }
         return changed;
     }

@@ -4,6 +4,7 @@ import io.kubestead.agent.host.HostFacts;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
 import io.kubestead.agent.hostsetup.PackageManager;
 import io.kubestead.agent.kubeadm.HostKubeadm;
+import io.kubestead.agent.lb.BalancerFile;
 import io.kubestead.agent.lb.LbSettings;
 import io.kubestead.agent.lb.Master;
 import io.kubestead.agent.lb.Vip;
@@ -54,6 +55,8 @@ public final class JoinPlan {
         phases.add(new JoinConfigPhase(spec));
         phases.add(new KubeadmJoinPhase(HostKubeadm::new, KubeadmJoinPhase.JoinGate.NONE));
         phases.add(new LbStaticPodPhase(lb, all, self));
+        phases.add(spec.controlPlane() ? LabelsPhase.master(spec.nodeName()) : LabelsPhase.worker(spec.nodeName()));
+        phases.add(new LbSyncPhase(new BalancerFile(spec.balancer(), spec.clusterName(), spec.endpoint().host(), self)));
         return new Plan(NAME, phases);
     }
 }

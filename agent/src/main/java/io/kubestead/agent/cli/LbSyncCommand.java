@@ -1,0 +1,67 @@
+package io.kubestead.agent.cli;
+
+import io.kubestead.agent.host.ActionLog;
+
+import io.kubestead.agent.host.Host;
+import io.kubestead.agent.lb.BalancerFile;
+import io.kubestead.agent.lb.LbPaths;
+import io.kubestead.agent.lb.LbSettings;
+import io.kubestead.agent.lb.Master;
+import io.kubestead.agent.lb.NodeBalancer;
+import io.kubestead.agent.lb.Vip;
+import io.kubestead.agent.spec.LoadBalancer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+@Command(name = "lb-sync", mixinStandardHelpOptions = true,
+        header = "Point this node's load balancer at the current masters (run by a timer).",
+        description = {"Reads the masters from the API and rewrites this node's HAProxy (or keepalived) configuration",
+            "when they changed. A systemd timer runs it every 30 seconds on nodes with the internal balancer.",
+            "When the API cannot be asked, the configuration is left as it is."})
+final class LbSyncCommand implements Callable<Integer> {
+    private final CliEnvironment env;
+
+    LbSyncCommand(CliEnvironment env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        Host host = env.realHost().apply(new ActionLog());
+        BalancerFile file = BalancerFile.read(host).orElseThrow(() -> new IllegalStateException(
+                BalancerFile.PATH + " is missing: this node was not installed or joined by Kubestead"));
+        List<Master> masters = masters(host);
+        if (masters.isEmpty()) {
+            env.err().println("kubestead: no masters from the API (unreachable, or no credentials); the balancer is left as it is");
+            return ExitCodes.FAILURE;
+        }
+        String vipInterface = file.loadBalancer().mode() == LoadBalancer.Mode.VIP
+                ? Vip.detectInterface(host, file.loadBalancer().vip()).orElse(null) : null;
+        LbSettings settings = LbSettings.of(file.loadBalancer(), file.clusterName(), file.stableName(), vipInterface, null);
+        var change = new NodeBalancer(settings, LbPaths.standard()).apply(host, masters, file.localMaster());
+        change.written().forEach(p -> env.out().println("updated " + p + " for masters " + masters));
+        change.deleted().forEach(p -> env.out().println("removed " + p));
+        return 0;
+    }
+
+    /** The control-plane nodes with their internal addresses, asked with whatever credentials this node has. */
+    static List<Master> masters(Host host) {
+        String kubeconfig = host.exists("/etc/kubernetes/admin.conf") ? "/etc/kubernetes/admin.conf" : "/etc/kubernetes/kubelet.conf";
+        var r = host.run(io.kubestead.agent.host.Command.of("kubectl", "--kubeconfig", kubeconfig, "get", "nodes", "-l",
+                "node-role.kubernetes.io/control-plane", "-o",
+                "jsonpath={range .items[*]}{.metadata.name} {.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}"));
+        List<Master> out = new ArrayList<>();
+        if (!r.ok()) {
+            return out;
+        }
+        for (String line : r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+            String[] f = line.split(" ");
+            if (f.length == 2) {
+                out.add(new Master(f[0], f[1]));
+            }
+        }
+        return out.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,45 @@
+package io.kubestead.agent.cli;
+
+import io.kubestead.agent.host.ActionLog;
+import io.kubestead.agent.host.Host;
+import io.kubestead.agent.plan.ConsoleProgress;
+import io.kubestead.agent.plan.PhaseContext;
+import io.kubestead.agent.plan.Plan;
+import io.kubestead.agent.plan.PlanRunner;
+import io.kubestead.agent.plan.StateStore;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Running a plan the same way for every command: on the real host, or on a dry-run host rooted in a directory
+ * (whose plan.txt is written at the end); progress to stdout, state recorded for reruns.
+ */
+final class PlanExecution {
+    private final CliEnvironment env;
+    private final Optional<Path> dryRun;
+    private final ActionLog log = new ActionLog();
+    private final Host host;
+
+    PlanExecution(CliEnvironment env, Optional<Path> dryRun) {
+        this.env = env;
+        this.dryRun = dryRun;
+        this.host = dryRun.map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
+    }
+
+    Host host() {
+        return host;
+    }
+
+    StateStore state() {
+        return new StateStore(host);
+    }
+
+    /** Runs the plan; {@code summary} heads a dry-run's plan.txt. */
+    void run(Plan plan, String summary) {
+        PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
+                env.clock(), dryRun.isPresent(), state());
+        new PlanRunner().run(plan, ctx, Set.of());
+        dryRun.ifPresent(dir -> DryRun.writePlan(dir, plan, log, summary, env.clock()));
+    }
+}

@@ -1,0 +1,37 @@
+package io.kubestead.agent.plan.phases;
+
+import io.kubestead.agent.lb.LbSettings;
+import io.kubestead.agent.lb.Master;
+import io.kubestead.agent.plan.Phase;
+import io.kubestead.agent.plan.Plan;
+import io.kubestead.agent.spec.JoinSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** set-endpoint on a node other than the one where install was rerun: its balancer, hosts entry and kubeconfigs. */
+public final class EndpointPlan {
+    private EndpointPlan() {
+    }
+
+    /**
+     * @param endpoint the endpoint words, parsed as join words (only the endpoint fields are used)
+     * @param localMaster this node's name when it is a master
+     */
+    public static Plan create(JoinSpec endpoint, Optional<String> localMaster) {
+        String vipInterface = endpoint.loadBalancer() == io.kubestead.agent.spec.LoadBalancer.Mode.VIP && localMaster.isPresent()
+                ? io.kubestead.agent.lb.Vip.detectInterface(io.kubestead.agent.host.RootedHost.local(
+                        new io.kubestead.agent.host.ActionLog()), endpoint.endpointAddress()).orElse(null) : null;
+        LbSettings lb = LbSettings.of(endpoint.balancer(), endpoint.clusterName(), endpoint.endpoint().host(), vipInterface, null);
+        List<Master> masters = new ArrayList<>();
+        for (String ip : endpoint.masterAddresses()) {
+            masters.add(localMaster.isPresent() && ip.equals(endpoint.privateAddress())
+                    ? new Master(localMaster.get(), ip) : Master.fromAddress(ip));
+        }
+        List<Phase> phases = List.of(new LbStaticPodPhase(lb, masters.stream().sorted().toList(), localMaster),
+                new LbSyncPhase(new io.kubestead.agent.lb.BalancerFile(endpoint.balancer(), endpoint.clusterName(),
+                        endpoint.endpoint().host(), localMaster)),
+                new KubeconfigServerPhase(endpoint.endpoint(), endpoint.privateAddress()));
+        return new Plan("set-endpoint", phases);
+    }
+}
