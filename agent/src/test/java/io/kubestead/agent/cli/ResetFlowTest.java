@@ -20,7 +20,8 @@ class ResetFlowTest {
     static final List<String> KUBESTEAD_FILES = List.of("/etc/kubestead", "/var/lib/kubestead",
             "/etc/kubernetes/manifests/haproxy.yaml", "/etc/modules-load.d/kubestead.conf",
             "/etc/sysctl.d/99-kubestead.conf", "/root/.kube/config", "/home/alice/.kube/config",
-            "/etc/keepalived/keepalived.conf", "/etc/cni/net.d/10-flannel.conflist");
+            "/etc/keepalived/keepalived.conf", "/etc/cni/net.d/10-flannel.conflist",
+            "/etc/systemd/system/kubestead-lb-sync.timer", "/etc/systemd/system/kubestead-lb-sync.service");
 
     @TempDir
     Path tmp;
@@ -65,6 +66,8 @@ class ResetFlowTest {
         List<String> after = m.node.displayed().subList(commandsBefore, m.node.commands.size());
         assertTrue(after.contains("systemctl disable --now keepalived"), after.toString());
         assertTrue(after.contains("systemctl stop kubelet"), after.toString());
+        assertTrue(after.get(0).equals("systemctl disable --now kubestead-lb-sync.timer"),
+                "the timer stops before anything it could rewrite is removed: " + after);
         assertFalse(after.stream().anyMatch(c -> c.startsWith("kubectl")), "the last master deletes no Node: " + after);
         String out = reset.out.toString();
         assertTrue(out.contains("node-1 is the cluster's last master"), out);

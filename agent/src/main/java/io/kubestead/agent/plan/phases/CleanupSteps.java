@@ -33,6 +33,20 @@ final class CleanupSteps {
         return new HostCleanup(ctx.host(), rc.report());
     }
 
+    /** First, so that the timer cannot rewrite the balancer files while they are being removed. */
+    Phase lbSync() {
+        return new ResetStep("lb/sync", "Stop following the masters (the lb-sync timer)", ctx -> {
+            if (!ctx.host().exists(LbSyncPhase.TIMER) && !ctx.host().exists(LbSyncPhase.SERVICE)) {
+                return;
+            }
+            ctx.host().run("systemctl", "disable", "--now", "kubestead-lb-sync.timer").check();
+            HostCleanup c = cleanup(ctx);
+            c.removeFile(LbSyncPhase.TIMER, "timer that ran kubestead lb-sync");
+            c.removeFile(LbSyncPhase.SERVICE, "kubestead lb-sync service");
+            ctx.host().run("systemctl", "daemon-reload").check();
+        });
+    }
+
     Phase bootstrapBalancer() {
         return new ResetStep("lb/bootstrap", "Stop the bootstrap load balancer if it runs", ctx -> {
             BootstrapBalancer b = new BootstrapBalancer(ctx.host(), lb, LbSettings.DEFAULT_HAPROXY_IMAGE);

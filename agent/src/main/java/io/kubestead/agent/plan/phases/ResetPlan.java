@@ -26,6 +26,7 @@ public final class ResetPlan {
         if (rc.target().master()) {
             phases.add(leave.etcdMember());
         }
+        phases.add(cleanup.lbSync());
         phases.add(cleanup.bootstrapBalancer());
         phases.add(cleanup.kubeconfigs());
         phases.add(cleanup.kubeadmReset());
