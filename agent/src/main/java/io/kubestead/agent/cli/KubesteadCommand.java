@@ -35,6 +35,11 @@ public final class KubesteadCommand implements Runnable {
         cl.addSubcommand("lb-sync", new LbSyncCommand(env));
         cl.addSubcommand("certs", CertsCommand.commandLine(env.out(), env.err()));
         cl.addSubcommand("preflight", new PreflightCommand(env));
+        cl.addSubcommand("reset", new ResetCommand(env));
+        CommandLine reset = cl.getSubcommands().get("reset");
+        reset.setUnmatchedOptionsArePositionalParams(true);
+        reset.setUsageHelpWidth(112);
+        reset.getCommandSpec().usageMessage().footer(ResetCommand.wordsHelp());
         cl.getSubcommands().get("preflight").setUnmatchedOptionsArePositionalParams(false);
         CommandLine install = cl.getSubcommands().get("install");
         install.setUnmatchedOptionsArePositionalParams(true);

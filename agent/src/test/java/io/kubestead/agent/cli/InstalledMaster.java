@@ -1,0 +1,106 @@
+package io.kubestead.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kubestead.agent.etcd.TestPki;
+import io.kubestead.agent.kubeadm.validate.KubeadmStandIn;
+import io.kubestead.agent.kubeadm.validate.StandInCluster;
+import io.kubestead.agent.spec.SupportedVersions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * A first master made by a real {@code kubestead install} through the CLI harness and the kubeadm stand-in, whose
+ * kubeadm reset deletes what the real one does, whose kubelet runs until stopped, and whose /etc/hosts had lines
+ * of its own before the install.
+ */
+final class InstalledMaster {
+    static final String FOREIGN_HOSTS = "127.0.0.1\tlocalhost\n# the database\n10.9.9.9 db.example.internal db\n";
+    final StandInNode node;
+    final KubeadmStandIn kubeadm;
+    final StandInCluster cluster;
+    final AtomicBoolean kubeletActive = new AtomicBoolean(true);
+    private final Path workingDir;
+
+    InstalledMaster(Path tmp) throws IOException {
+        this.workingDir = tmp;
+        node = new StandInNode(tmp.resolve("host"));
+        node.write("/etc/hosts", FOREIGN_HOSTS);
+        node.write("/home/alice/.bashrc", "# alice's\n");
+        node.answer("systemctl", c -> {
+            List<String> a = c.argv();
+            if (a.contains("kubelet") && a.contains("stop")) {
+                kubeletActive.set(false);
+            }
+            boolean query = a.contains("is-active") && a.contains("kubelet");
+            return new io.kubestead.agent.host.ExecResult(c, query && !kubeletActive.get() ? 3 : 0, "", "");
+        });
+        cluster = new StandInCluster();
+        kubeadm = InstallFlowTest.kubeadm(node, cluster).onCall("reset", InstalledMaster::kubeadmReset);
+        CliHarness install = harness();
+        assertEquals(0, install.run("install", "ha", "yes"), install.err + "\n" + kubeadm.rejections());
+    }
+
+    CliHarness harness() {
+        CliHarness h = new CliHarness(workingDir, node.root, kubeadm);
+        h.variables.put("SUDO_USER", "alice");
+        return h;
+    }
+
+    /** Puts an etcd client identity where kubeadm keeps the healthcheck client's. */
+    void useEtcdClient(TestPki.Files3 client) throws IOException {
+        Path etcdPki = node.root.resolve("etc/kubernetes/pki/etcd");
+        Files.createDirectories(etcdPki);
+        Files.copy(client.ca(), etcdPki.resolve("ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(client.cert(), etcdPki.resolve("healthcheck-client.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(client.key(), etcdPki.resolve("healthcheck-client.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    boolean exists(String hostPath) {
+        return Files.exists(node.root.resolve(hostPath.substring(1)));
+    }
+
+    String read(String hostPath) throws IOException {
+        return Files.readString(node.root.resolve(hostPath.substring(1)));
+    }
+
+    /** Every file and directory on the host, for before/after comparisons. */
+    List<String> tree() throws IOException {
+        try (Stream<Path> s = Files.walk(node.root)) {
+            return s.map(p -> "/" + node.root.relativize(p)).sorted().toList();
+        }
+    }
+
+    long kubeadmCalls(String command) {
+        return kubeadm.calls().stream().filter(c -> c.command().equals(command)).count();
+    }
+
+    /** What kubeadm reset deletes on a real node. */
+    static void kubeadmReset(io.kubestead.agent.kubeadm.validate.KubeadmCall call, Path root) throws IOException {
+        for (String f : List.of("admin.conf", "super-admin.conf", "kubelet.conf", "controller-manager.conf",
+                "scheduler.conf")) {
+            Files.deleteIfExists(root.resolve("etc/kubernetes").resolve(f));
+        }
+        for (String dir : List.of("etc/kubernetes/manifests", "etc/kubernetes/pki", "var/lib/kubelet", "var/lib/etcd")) {
+            emptyDir(root.resolve(dir));
+        }
+    }
+
+    private static void emptyDir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                if (!p.equals(dir)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
