@@ -70,6 +70,30 @@ public final class Renewal {
         return out;
     }
 
+    /**
+     * The API server certificate on this master with extra SANs (a new balancer's name or address), reissued from
+     * the local CA with the same subject and usages, the old pair kept as a backup. Nothing changes when it
+     * already carries them.
+     */
+    public List<FileOutcome> addApiServerSans(Host host, List<String> extra, Instant now) {
+        CertInventory.Entry e = CertInventory.find("apiserver").orElseThrow();
+        X509Certificate old = ExistingCert.read(host, e).orElseThrow(() -> new SpecException(e.path()
+                + " does not exist: is this a master?"));
+        SubjectAltNames wanted = SubjectAltNames.of(extra, "load balancer");
+        List<String> missing = CertChecks.sans(old).missing(wanted);
+        if (missing.isEmpty()) {
+            return LeafStore.kept(e.baseName());
+        }
+        CaPair ca = CaLoader.existing(host, CaKind.CA, now).orElseThrow(() -> new SpecException(
+                "no cluster CA key on this host to sign the new API server certificate"));
+        KeyPair kp = keys.generate(List.of(KeyAlgorithm.of(old.getPublicKey()))).get(0);
+        // the same lifetime the certificate was made with (cert-validity-days), not a default
+        Duration validity = Duration.between(old.getNotBefore().toInstant(), old.getNotAfter().toInstant()).minusMinutes(5);
+        X509Certificate cert = issuer.leaf(X500Name.getInstance(old.getSubjectX500Principal().getEncoded()),
+                CertChecks.usage(old), CertChecks.sans(old).plus(wanted), kp.getPublic(), ca, now, validity);
+        return LeafStore.write(host, e.baseName(), cert, kp, "missing SAN " + String.join(", ", missing), now);
+    }
+
     private static List<FileOutcome> write(Host host, CertInventory.Entry e, X509Certificate cert, KeyPair kp, CaPair ca) {
         if (!e.inKubeconfig()) {
             host.writeFile(PkiPaths.key(e.baseName()), Pem.privateKey(kp), 0600);

@@ -2,6 +2,7 @@ package io.kubestead.agent.pki;
 
 import static io.kubestead.agent.pki.PkiTesting.files;
 import static io.kubestead.agent.pki.PkiTesting.generate;
+import static io.kubestead.agent.pki.PkiTesting.host;
 import static io.kubestead.agent.pki.PkiTesting.ok;
 import static io.kubestead.agent.pki.PkiTesting.pki;
 import static io.kubestead.agent.pki.PkiTesting.request;
@@ -52,6 +53,24 @@ class RerunTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(key, java.nio.file.Files.readAllBytes(pki(root).resolve("ca.key")));
         org.junit.jupiter.api.Assertions.assertEquals(hash, again.caHash(), "same key, same discovery hash");
         ok("openssl", "verify", "-CAfile", pki(root).resolve("ca.crt").toString(), pki(root).resolve("apiserver.crt").toString());
+    }
+
+    @Test
+    void aMovedEndpointAddsItsSansToAnotherMastersApiserverCertFromTheSameCa() throws Exception {
+        PkiRequest req = request("1.33.0", KeyAlgorithm.ECDSA_P256);
+        generate(root, req);
+        byte[] ca = java.nio.file.Files.readAllBytes(pki(root).resolve("ca.crt"));
+        Renewal renewal = new Renewal(KeyPool.perCpu(), new CertIssuer(new java.security.SecureRandom()));
+        var out = renewal.addApiServerSans(host(root), java.util.List.of("lb.example.com", "10.9.9.9"), java.time.Instant.now());
+        org.junit.jupiter.api.Assertions.assertTrue(out.stream().anyMatch(o -> o.status() == FileOutcome.Status.REISSUED
+                && o.backupPath() != null), out.toString());
+        String text = ok("openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", pki(root).resolve("apiserver.crt").toString());
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("DNS:lb.example.com") && text.contains("IP Address:10.9.9.9")
+                && text.contains("DNS:kubernetes.default.svc"), text);
+        ok("openssl", "verify", "-CAfile", pki(root).resolve("ca.crt").toString(), pki(root).resolve("apiserver.crt").toString());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ca, java.nio.file.Files.readAllBytes(pki(root).resolve("ca.crt")));
+        var again = renewal.addApiServerSans(host(root), java.util.List.of("lb.example.com"), java.time.Instant.now());
+        org.junit.jupiter.api.Assertions.assertTrue(again.stream().allMatch(o -> o.status() == FileOutcome.Status.KEPT), again.toString());
     }
 
     @Test

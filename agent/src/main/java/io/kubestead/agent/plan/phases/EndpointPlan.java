@@ -28,10 +28,18 @@ public final class EndpointPlan {
             masters.add(localMaster.isPresent() && ip.equals(endpoint.privateAddress())
                     ? new Master(localMaster.get(), ip) : Master.fromAddress(ip));
         }
-        List<Phase> phases = List.of(new LbStaticPodPhase(lb, masters.stream().sorted().toList(), localMaster),
+        List<Phase> phases = new ArrayList<>();
+        if (localMaster.isPresent()) {
+            List<String> sans = new ArrayList<>(List.of(endpoint.endpoint().host()));
+            if (endpoint.endpointAddress() != null) {
+                sans.add(endpoint.endpointAddress());
+            }
+            phases.add(new ApiServerSansPhase(sans));
+        }
+        phases.addAll(List.of(new LbStaticPodPhase(lb, masters.stream().sorted().toList(), localMaster),
                 new LbSyncPhase(new io.kubestead.agent.lb.BalancerFile(endpoint.balancer(), endpoint.clusterName(),
                         endpoint.endpoint().host(), localMaster)),
-                new KubeconfigServerPhase(endpoint.endpoint(), endpoint.privateAddress()));
+                new KubeconfigServerPhase(endpoint.endpoint(), endpoint.privateAddress())));
         return new Plan("set-endpoint", phases);
     }
 }
