@@ -23,7 +23,7 @@ import javax.net.ssl.SSLContext;
  * for a valid bootstrap token. Only paths the manifest lists are served, so nothing else on the master is reachable.
  */
 public final class BundleServer implements AutoCloseable {
-    public static final int DEFAULT_PORT = 6446;
+    public static final int DEFAULT_PORT = io.kubestead.agent.spec.JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT;
     static final String FILES = "/files/";
 
     private final HttpsServer server;

@@ -29,6 +29,14 @@ public final class BundlePhase implements Phase {
         this.fetch = fetch;
     }
 
+    /**
+     * The archive verifier and extractor: the bundle package's reader, to be supplied here by the integrator once it
+     * lands. Until then only an already extracted bundle, or one fetched from a master, can be used.
+     */
+    public static Optional<Extractor> extractor() {
+        return Optional.empty();
+    }
+
     /** The archive install.sh found, if any. */
     public static Optional<Path> archiveFromEnvironment() {
         return Optional.ofNullable(System.getenv(ARCHIVE_ENV)).filter(s -> !s.isBlank()).map(Path::of);
