@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Writes an extracted bundle directory (files plus manifest.json) as the bundle reader would leave it. */
-final class FakeBundle {
+public final class FakeBundle {
     private final Map<String, byte[]> files = new TreeMap<>();
     private final Map<String, String> images = new TreeMap<>();
 
-    FakeBundle file(String path, String content) {
+    public FakeBundle file(String path, String content) {
         return file(path, content.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -23,13 +23,13 @@ final class FakeBundle {
         return this;
     }
 
-    FakeBundle image(String ref, String path, byte[] tar) {
+    public FakeBundle image(String ref, String path, byte[] tar) {
         images.put(ref, path);
         return file(path, tar);
     }
 
     /** The usual binaries, each a small script naming itself. */
-    static FakeBundle standard() {
+    public static FakeBundle standard() {
         FakeBundle b = new FakeBundle();
         for (String n : List.of("kubeadm", "kubelet", "kubectl", "crictl", "runc")) {
             b.file("bin/" + n, "#!/bin/sh\necho " + n + "\n");
@@ -57,7 +57,7 @@ final class FakeBundle {
     }
 
     /** Writes the extracted directory at {@code dir} (a real path) and returns it. */
-    Path writeTo(Path dir) throws IOException {
+    public Path writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
         for (var e : files.entrySet()) {
             Path p = dir.resolve(e.getKey());
