@@ -18,7 +18,7 @@ public final class FakeBundle {
         return file(path, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    FakeBundle file(String path, byte[] content) {
+    public FakeBundle file(String path, byte[] content) {
         files.put(path, content);
         return this;
     }
