@@ -22,8 +22,12 @@ public final class KubectlTokenCheck implements TokenCheck {
     private static final String JSONPATH = "jsonpath={.data.token-secret}{\"\\n\"}{.data.expiration}{\"\\n\"}"
             + "{.data.usage-bootstrap-authentication}{\"\\n\"}";
 
+    /** A token found valid is not asked about again for this long: a bundle is fetched in dozens of requests. */
+    static final java.time.Duration REMEMBER = java.time.Duration.ofMinutes(1);
+
     private final Host host;
     private final Clock clock;
+    private final java.util.Map<String, java.time.Instant> recent = new java.util.concurrent.ConcurrentHashMap<>();
 
     public KubectlTokenCheck(Host host, Clock clock) {
         this.host = host;
@@ -36,6 +40,19 @@ public final class KubectlTokenCheck implements TokenCheck {
         if (!m.matches()) {
             return false;
         }
+        java.time.Instant until = recent.get(token);
+        if (until != null && clock.instant().isBefore(until)) {
+            return true;
+        }
+        recent.remove(token);
+        boolean ok = asked(m);
+        if (ok) {
+            recent.put(token, clock.instant().plus(REMEMBER));
+        }
+        return ok;
+    }
+
+    private boolean asked(java.util.regex.Matcher m) {
         ExecResult r = host.run(Command.of(List.of("kubectl", "--kubeconfig", ADMIN_CONF, "-n", "kube-system", "get",
                 "secret", "bootstrap-token-" + m.group(1), "-o", JSONPATH)).withTimeout(java.time.Duration.ofSeconds(20)));
         if (!r.ok()) {

@@ -41,6 +41,10 @@ class KubectlTokenCheckTest {
         assertEquals(List.of("kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf", "-n", "kube-system", "get", "secret",
                 "bootstrap-token-abcdef"), calls.get(0).argv().subList(0, 8));
         assertTrue(check("0123456789abcdef", "", "true").valid("abcdef.0123456789abcdef"), "no expiration: ttl 0");
+        KubectlTokenCheck once = check("0123456789abcdef", "", "true");
+        calls.clear();
+        assertTrue(once.valid("abcdef.0123456789abcdef") && once.valid("abcdef.0123456789abcdef"));
+        assertEquals(1, calls.size(), "a valid token is remembered for a minute");
     }
 
     @Test

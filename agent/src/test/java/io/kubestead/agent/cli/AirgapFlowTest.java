@@ -78,6 +78,46 @@ class AirgapFlowTest {
     }
 
     @Test
+    void aWorkerWithNothingBesideInstallShFetchesTheBundleFromTheMaster() throws Exception {
+        StandInCluster cluster = new StandInCluster();
+        StandInNode m1 = new StandInNode(tmp.resolve("m1"));
+        extractedBundle(m1);
+        KubeadmStandIn kubeadm = InstallFlowTest.kubeadm(m1, cluster);
+        assertEquals(0, new CliHarness(tmp, m1.root, kubeadm).run("install", "airgap", "yes"));
+        CliHarness script = new CliHarness(tmp, m1.root, kubeadm);
+        assertEquals(0, script.run("join-script", "worker"), script.err.toString());
+        String command = script.out.toString().lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
+        String token = java.util.Arrays.stream(InstallFlowTest.joinWords(command)).filter(w -> w.startsWith("token="))
+                .findFirst().orElseThrow().substring(6);
+
+        // the master's bundle server, as kubestead-bundle-server runs it, with the CA the install generated (loopback)
+        var host = new io.kubestead.agent.host.RootedHost("m1", m1.root, m1, new io.kubestead.agent.host.ActionLog());
+        var ca = io.kubestead.agent.pki.CaLoader.existing(host, io.kubestead.agent.pki.CaKind.CA, java.time.Instant.now())
+                .orElseThrow();
+        try (var server = io.kubestead.agent.airgap.BundleServer.start(m1.root.resolve("var/lib/kubestead/bundle"),
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+                io.kubestead.agent.airgap.BundleTls.serverContext(ca, List.of("127.0.0.1"), java.time.Instant.now(),
+                        new java.security.SecureRandom()), token::equals)) {
+            StandInNode w1 = new StandInNode(tmp.resolve("w1"));
+            KubeadmStandIn kubeadmW = new KubeadmStandIn(new SupportedVersions().defaultVersion(), w1.root, cluster, w1)
+                    .onCall("join", InstallFlowTest::writeKubeletConf);
+            List<String> words = new java.util.ArrayList<>(java.util.Arrays.stream(InstallFlowTest.joinWords(command))
+                    .map(w -> w.startsWith("masters=") ? "masters=127.0.0.1"
+                            : w.startsWith("bundle-server-port=") ? "bundle-server-port=" + server.address().getPort() : w)
+                    .toList());
+            words.add("node-name=worker-1");
+            words.add("airgap");
+            CliHarness join = new CliHarness(tmp, w1.root, kubeadmW);
+            assertEquals(0, join.run(words.toArray(String[]::new)), join.err + "\n" + kubeadmW.rejections());
+            assertTrue(join.out.toString().contains("fetching the air-gap bundle from https://127.0.0.1:"), join.out.toString());
+            assertEquals(Files.readString(m1.root.resolve("var/lib/kubestead/bundle/manifest.json")),
+                    Files.readString(w1.root.resolve("var/lib/kubestead/bundle/manifest.json")));
+            assertEquals("#!/bin/sh\necho kubelet\n", Files.readString(w1.root.resolve("usr/bin/kubelet")));
+            assertTrue(w1.displayed().contains("ctr -n k8s.io images import /var/lib/kubestead/bundle/images/pause.tar"));
+        }
+    }
+
+    @Test
     void anAirgappedInstallWithoutABundleSaysWhereToPutIt() throws Exception {
         StandInNode m1 = new StandInNode(tmp.resolve("m1"));
         KubeadmStandIn kubeadm = InstallFlowTest.kubeadm(m1, new StandInCluster());
