@@ -198,6 +198,11 @@ find_bundle() {
         if [ -z "$BUNDLE" ]; then find_airgap_beside "$SCRIPT_DIR"; fi
         if [ -z "$BUNDLE" ]; then find_bundle_in_checkout "$SCRIPT_DIR"; fi
     fi
+    if [ -z "$BUNDLE" ] && [ -z "$SCRIPT_DIR" ] && has_word airgap; then
+        # piped (cat install.sh | bash): the air-gap bundle is looked for in the working directory
+        find_airgap_beside "$PWD"
+    fi
+    if [ -z "$BUNDLE" ] && has_word airgap && has_word join; then fetch_from_master; fi
     if [ -z "$BUNDLE" ]; then download_bundle; fi
 }
 
@@ -221,6 +226,8 @@ find_airgap_beside() {
     airgap=$(newest_file "$1"/kubestead-airgap-*.tar*)
     if [ -z "$airgap" ]; then return 0; fi
     info "looking for the agent bundle in airgap bundle $airgap"
+    # the agent verifies and extracts the rest of it
+    export KUBESTEAD_AIRGAP_BUNDLE=$airgap
     member=$(tar -tf "$airgap" | grep -E "^(\./)?agent/kubestead-agent-[^/]+-linux-$ARCH\.tar\.gz\$" | sort -V | tail -n 1) ||
         fatal "airgap bundle $airgap has no agent/kubestead-agent-*-linux-$ARCH.tar.gz"
     prefix=${member%%agent/*}
@@ -228,6 +235,73 @@ find_airgap_beside() {
         fatal "cannot extract $member and ${prefix}agent/SHA256SUMS from $airgap"
     BUNDLE=$TMP_DIR/$member
     SUMS=$TMP_DIR/${prefix}agent/SHA256SUMS
+}
+
+has_word() {
+    local w
+    for w in "${WORDS[@]}"; do
+        if [ "$w" = "$1" ]; then return 0; fi
+    done
+    return 1
+}
+
+word_value() {
+    local w
+    for w in "${WORDS[@]}"; do
+        case $w in "$1"=*) printf '%s\n' "${w#*=}"; return 0 ;; esac
+    done
+    return 1
+}
+
+# --- an air-gapped join with no bundle beside: the agent bundle from a master's kubestead-bundle-server ---
+# The server's chain carries the cluster CA; the CA whose public-key SHA-256 equals ca-hash (kubeadm's pin) is
+# the only one curl trusts, and the join token authorises the download. The agent then fetches the rest itself.
+fetch_from_master() {
+    local masters token hash port master ca auth name
+    masters=$(word_value masters) || fatal "airgap join without an air-gap bundle beside install.sh needs masters=IP,... (copy the join command from 'kubestead join-script'), or put the air-gap bundle beside install.sh"
+    token=$(word_value token) || fatal "airgap join needs token=TOKEN"
+    hash=$(word_value ca-hash) || fatal "airgap join needs ca-hash=sha256:HEX"
+    port=$(word_value bundle-server-port) || port=6446
+    command -v openssl >/dev/null 2>&1 || fatal "openssl is needed to check the master's certificate; install it, or put the air-gap bundle beside install.sh"
+    command -v curl >/dev/null 2>&1 || fatal "curl is needed to fetch the agent from a master; install it, or put the air-gap bundle beside install.sh"
+    auth=$TMP_DIR/auth-header
+    (umask 077 && printf 'Authorization: Bearer %s\n' "$token" >"$auth")
+    for master in ${masters//,/ }; do
+        ca=$TMP_DIR/cluster-ca.crt
+        pinned_ca "$master" "$port" "$hash" "$ca" || { warn "no pinned cluster CA from $master:$port"; continue; }
+        info "fetching the agent bundle from https://$master:$port (certificate from the pinned cluster CA)"
+        if ! curl --fail --silent --show-error --cacert "$ca" --header @"$auth" --connect-timeout 10 \
+            -o "$TMP_DIR/SHA256SUMS" -- "https://$master:$port/files/agent/SHA256SUMS"; then
+            warn "cannot fetch agent/SHA256SUMS from $master:$port"
+            continue
+        fi
+        name=$(awk '{ f = $2; sub(/^\*/, "", f); print f }' "$TMP_DIR/SHA256SUMS" |
+            grep -E "^kubestead-agent-[A-Za-z0-9._+~-]+-linux-$ARCH\.tar\.gz\$" | sort -V | tail -n 1) ||
+            fatal "agent/SHA256SUMS on $master lists no kubestead-agent-*-linux-$ARCH.tar.gz"
+        curl --fail --silent --show-error --cacert "$ca" --header @"$auth" --connect-timeout 10 \
+            -o "$TMP_DIR/$name" -- "https://$master:$port/files/agent/$name" || fatal "cannot fetch agent/$name from $master:$port"
+        BUNDLE=$TMP_DIR/$name
+        SUMS=$TMP_DIR/SHA256SUMS
+        return 0
+    done
+    fatal "no master in masters=$masters served the agent bundle on port $port; check kubestead-bundle-server on the masters, or put the air-gap bundle beside install.sh"
+}
+
+# --- write to $4 the certificate in $1:$2's chain whose public key hashes to $3 (sha256:HEX) ---
+pinned_ca() {
+    local dir=$TMP_DIR/chain f spki
+    rm -rf -- "$dir" && mkdir -p -- "$dir"
+    openssl s_client -connect "$1:$2" -showcerts </dev/null 2>/dev/null |
+        awk -v d="$dir" '/BEGIN CERTIFICATE/ { n++; in_cert = 1 } in_cert { print > (d "/" n ".pem") } /END CERTIFICATE/ { in_cert = 0; close(d "/" n ".pem") }'
+    for f in "$dir"/*.pem; do
+        [ -f "$f" ] || continue
+        spki=$(openssl x509 -in "$f" -noout -pubkey | openssl pkey -pubin -outform DER | "${SHA256[@]}" | awk '{ print $1 }')
+        if [ "sha256:$spki" = "$3" ]; then
+            cp -- "$f" "$4"
+            return 0
+        fi
+    done
+    return 1
 }
 
 # --- REPO/scripts/install.sh: use REPO/installer/target/dist, building it if needed ---

@@ -33,6 +33,7 @@ public final class KubesteadCommand implements Runnable {
         cl.addSubcommand("set-endpoint", new SetEndpointCommand(env));
         cl.getSubcommands().get("set-endpoint").setUnmatchedOptionsArePositionalParams(true);
         cl.addSubcommand("lb-sync", new LbSyncCommand(env));
+        cl.addSubcommand("bundle-serve", new BundleServeCommand(env));
         cl.addSubcommand("certs", CertsCommand.commandLine(env.out(), env.err()));
         cl.addSubcommand("preflight", new PreflightCommand(env));
         cl.addSubcommand("reset", new ResetCommand(env));

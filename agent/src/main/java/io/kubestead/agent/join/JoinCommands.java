@@ -46,7 +46,8 @@ public final class JoinCommands {
         }
         // Workers need the masters only as the internal balancer's backends; a master needs them in every mode, as
         // etcd endpoints for the control-plane join gate.
-        if (spec.loadBalancer().mode() == LoadBalancer.Mode.INTERNAL || (master && !masters.isEmpty())) {
+        // an air-gapped node fetches the bundle from the masters, so it needs them in every mode too
+        if (spec.loadBalancer().mode() == LoadBalancer.Mode.INTERNAL || ((master || spec.airgap()) && !masters.isEmpty())) {
             w.add("masters=" + String.join(",", masters));
         }
         if (spec.loadBalancer().mode() == LoadBalancer.Mode.INTERNAL) {
@@ -60,6 +61,9 @@ public final class JoinCommands {
         }
         w.add("token=" + secrets.token().value());
         w.add("ca-hash=" + caHash);
+        if (spec.airgap()) {
+            w.add("bundle-server-port=" + io.kubestead.agent.spec.JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT);
+        }
         if (master) {
             w.add("cert-key=" + secrets.certificateKey().value());
             if (spec.taintControlPlane()) {

@@ -23,6 +23,7 @@ public record JoinSpec(
         String privateAddress,
         boolean taintControlPlane,
         boolean airgap,
+        int bundleServerPort,
         Set<String> preflightIgnore,
         boolean yes,
         Path dryRunDir) {
@@ -70,6 +71,17 @@ public record JoinSpec(
 
     /** etcd's client port on a kubeadm master (stacked etcd). */
     public static final int ETCD_CLIENT_PORT = 2379;
+
+    /**
+     * Where an air-gapped node fetches the bundle from: the masters= list (air-gapped join commands always carry
+     * it), else the endpoint's address.
+     */
+    public List<String> bundleSources() {
+        if (!masters.isEmpty()) {
+            return masters;
+        }
+        return endpointAddress != null ? List.of(endpointAddress) : endpoint.hostIsIp() ? List.of(endpoint.host()) : List.of();
+    }
 
     public Optional<Path> dryRun() {
         return Optional.ofNullable(dryRunDir);

@@ -20,6 +20,9 @@ public final class JoinSpecParser {
         this.workingDir = workingDir;
     }
 
+    /** The masters' air-gap bundle server (kubestead-bundle-server); same as airgap.BundleServer.DEFAULT_PORT. */
+    public static final int DEFAULT_BUNDLE_SERVER_PORT = 6446;
+
     public JoinSpec parse(List<String> args) {
         Words w = Words.parse(args, JoinWords.ALL, "join");
         HostPort endpoint = w.value("endpoint", s -> HostPort.parse(s, 6443), "give HOST:PORT, e.g. api.example.internal:6443")
@@ -75,7 +78,9 @@ public final class JoinSpecParser {
                 ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize() : null;
         return new JoinSpec(cp, endpoint, endpointAddress, mode, masters, port, token, caHash,
                 key == null ? null : key.toLowerCase(Locale.ROOT), version, clusterName, nodeName, address,
-                w.has("taint-control-plane"), w.has("airgap"), ignore, w.has("yes"), dryRun);
+                w.has("taint-control-plane"), w.has("airgap"),
+                w.value("bundle-server-port", s -> Integer.parseInt(InstallSpecParser.port(s)), "give a port")
+                        .orElse(DEFAULT_BUNDLE_SERVER_PORT), ignore, w.has("yes"), dryRun);
     }
 
     private static SpecException missing(String word) {

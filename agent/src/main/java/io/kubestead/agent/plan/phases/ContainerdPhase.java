@@ -1,5 +1,6 @@
 package io.kubestead.agent.plan.phases;
 
+import io.kubestead.agent.airgap.BundleInstall;
 import io.kubestead.agent.host.Command;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
 import io.kubestead.agent.hostsetup.KubernetesPackages;
@@ -32,18 +33,17 @@ final class ContainerdPhase implements Phase {
 
     @Override
     public boolean done(PhaseContext ctx) {
-        return ctx.host().exists("/usr/bin/containerd")
+        return (ctx.host().exists("/usr/bin/containerd") || ctx.host().exists(BundleInstall.CONTAINERD_BIN_DIR + "/containerd"))
                 && ctx.host().readString(ContainerdConfig.PATH).equals(Optional.of(config));
     }
 
     @Override
     public void run(PhaseContext ctx) {
-        if (!ctx.host().exists("/usr/bin/containerd") && !ctx.host().exists("/usr/local/bin/containerd")) {
-            if (airgap) {
-                throw new IllegalStateException("containerd is not installed and air-gapped installs of it need the"
-                        + " air-gap bundle, which this version cannot unpack yet; install containerd from your OS media"
-                        + " and rerun");
-            }
+        if (airgap) {
+            // always from the bundle, so the version is the bundle's; unchanged files are not rewritten
+            AirgapBundle.load(ctx).ifPresentOrElse(b -> new BundleInstall(b).containerd(ctx.host()),
+                    () -> ctx.progress().info("would install containerd from the air-gap bundle"));
+        } else if (!ctx.host().exists("/usr/bin/containerd") && !ctx.host().exists("/usr/local/bin/containerd")) {
             PackageManager pm = packageManager.orElseThrow(() -> new IllegalStateException(
                     "no apt-get, dnf or yum on this host to install containerd with; install containerd and rerun"));
             for (Command c : KubernetesPackages.containerdCommands(pm)) {

@@ -1,5 +1,7 @@
 package io.kubestead.agent.plan.phases;
 
+import io.kubestead.agent.airgap.BundleServer;
+import io.kubestead.agent.airgap.ImageImport;
 import io.kubestead.agent.host.HostFacts;
 import io.kubestead.agent.kubeadm.HostKubeadm;
 import java.security.SecureRandom;
@@ -57,13 +59,22 @@ public final class InstallPlan {
         phases.add(new InstallSpecPhase(spec));
         phases.add(new SwapPhase());
         phases.add(new KernelPhase(spec.podCidr().ipv6() || spec.serviceCidr().ipv6()));
+        if (spec.airgap()) {
+            phases.add(new BundlePhase(BundlePhase.archiveFromEnvironment(), BundlePhase.extractor(), Optional.empty()));
+        }
         phases.add(new ContainerdPhase(pm, ContainerdConfig.pauseImage(IMAGE_REPOSITORY, spec.kubernetesVersion()), spec.airgap()));
         phases.add(new KubernetesPackagesPhase(pm, spec.kubernetesVersion(), spec.airgap()));
+        if (spec.airgap()) {
+            phases.add(new ImageImportPhase(new ImageImport()));
+        }
         phases.add(new PkiPhase(spec));
         phases.add(new KubeadmConfigPhase(spec, context.random()));
         phases.add(new LbPreparePhase(lb, masters, self));
         phases.add(new KubeadmInitPhase(HostKubeadm::new));
         phases.add(new JoinLockRbacPhase());
+        if (spec.airgap()) {
+            phases.add(new BundleServerPhase(spec.privateAddress(), BundleServer.DEFAULT_PORT));
+        }
         phases.add(new LbStaticPodPhase(lb, masters, self));
         phases.add(new LbSyncPhase(new BalancerFile(spec.loadBalancer(), spec.clusterName(), spec.apiName(), self)));
         previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint()))

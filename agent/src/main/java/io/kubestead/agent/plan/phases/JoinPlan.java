@@ -1,6 +1,10 @@
 package io.kubestead.agent.plan.phases;
 
+import io.kubestead.agent.airgap.BundleFetch;
+import io.kubestead.agent.airgap.BundleServer;
+import io.kubestead.agent.airgap.ImageImport;
 import io.kubestead.agent.host.HostFacts;
+import java.time.Duration;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
 import io.kubestead.agent.hostsetup.PackageManager;
 import io.kubestead.agent.kubeadm.HostKubeadm;
@@ -34,11 +38,20 @@ public final class JoinPlan {
         Role role = spec.controlPlane() ? Role.MASTER : Role.WORKER;
         phases.add(new PreflightPhase(new Preflight(Checks.forRole(role, spec.nodeName()), spec.preflightIgnore())));
         phases.add(new AgentPhase(agentHome));
+        if (spec.airgap()) {
+            // with no archive beside install.sh, the bundle comes from a master: the operator copies install.sh only
+            Optional<BundleFetch> fetch = spec.bundleSources().isEmpty() ? Optional.empty() : Optional.of(new BundleFetch(
+                    spec.bundleSources(), spec.bundleServerPort(), spec.token(), spec.caHash(), Duration.ofSeconds(30)));
+            phases.add(new BundlePhase(BundlePhase.archiveFromEnvironment(), BundlePhase.extractor(), fetch));
+        }
         phases.add(new SwapPhase());
         phases.add(new KernelPhase(spec.privateAddress().contains(":")));
         phases.add(new ContainerdPhase(pm, ContainerdConfig.pauseImage(InstallPlan.IMAGE_REPOSITORY, spec.kubernetesVersion()),
                 spec.airgap()));
         phases.add(new KubernetesPackagesPhase(pm, spec.kubernetesVersion(), spec.airgap()));
+        if (spec.airgap()) {
+            phases.add(new ImageImportPhase(new ImageImport()));
+        }
         LbSettings lb = LbSettings.of(spec.balancer(), spec.clusterName(), spec.endpoint().host(),
                 spec.loadBalancer() == LoadBalancer.Mode.VIP && spec.controlPlane()
                         ? Vip.detectInterface(io.kubestead.agent.host.RootedHost.local(new io.kubestead.agent.host.ActionLog()),
@@ -55,6 +68,9 @@ public final class JoinPlan {
         phases.add(new JoinConfigPhase(spec));
         phases.add(new KubeadmJoinPhase(HostKubeadm::new, spec.controlPlane()
                 ? new GatedControlPlaneJoin(spec, context.controlPlaneGate()) : KubeadmJoinPhase.JoinGate.NONE));
+        if (spec.airgap() && spec.controlPlane()) {
+            phases.add(new BundleServerPhase(spec.privateAddress(), BundleServer.DEFAULT_PORT));
+        }
         phases.add(new LbStaticPodPhase(lb, all, self));
         phases.add(spec.controlPlane() ? LabelsPhase.master(spec.nodeName()) : LabelsPhase.worker(spec.nodeName()));
         phases.add(new LbSyncPhase(new BalancerFile(spec.balancer(), spec.clusterName(), spec.endpoint().host(), self)));

@@ -1,5 +1,6 @@
 package io.kubestead.agent.plan.phases;
 
+import io.kubestead.agent.airgap.BundleInstall;
 import io.kubestead.agent.host.Command;
 import io.kubestead.agent.hostsetup.KubernetesPackages;
 import io.kubestead.agent.hostsetup.PackageManager;
@@ -39,8 +40,14 @@ final class KubernetesPackagesPhase implements Phase {
     @Override
     public void run(PhaseContext ctx) {
         if (airgap) {
-            throw new IllegalStateException("air-gapped installs take kubelet, kubeadm and kubectl from the air-gap"
-                    + " bundle, which this version cannot unpack yet; install them at " + version + " and rerun");
+            AirgapBundle.load(ctx).ifPresentOrElse(b -> {
+                if (!b.kubernetesVersion().equals(version.toString())) {
+                    throw new IllegalStateException("the air-gap bundle in " + b.dir() + " is for Kubernetes "
+                            + b.kubernetesVersion() + ", not " + version + "; use the bundle for " + version);
+                }
+                new BundleInstall(b).kubernetes(ctx.host());
+            }, () -> ctx.progress().info("would install kubelet, kubeadm, kubectl and the CNI plugins from the air-gap bundle"));
+            return;
         }
         PackageManager pm = packageManager.orElseThrow(() -> new IllegalStateException(
                 "no apt-get, dnf or yum on this host; install kubelet, kubeadm and kubectl " + version + " and rerun"));

@@ -1,0 +1,95 @@
+package io.kubestead.agent.plan.phases;
+
+import io.kubestead.agent.airgap.BundleFetch;
+import io.kubestead.agent.airgap.Extractor;
+import io.kubestead.agent.airgap.ExtractedBundle;
+import io.kubestead.agent.host.RootedHost;
+import io.kubestead.agent.plan.Phase;
+import io.kubestead.agent.plan.PhaseContext;
+import io.kubestead.agent.spec.SpecException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Makes the extracted air-gap bundle available at {@link ExtractedBundle#DEFAULT_DIR}: already there (a rerun, or a
+ * master keeping its copy), extracted from the archive beside install.sh, or, on a joining node with no archive,
+ * fetched from a master. Masters keep the extracted directory, which is what they serve to joining nodes.
+ */
+public final class BundlePhase implements Phase {
+    /** install.sh exports where it found the air-gap archive. */
+    public static final String ARCHIVE_ENV = "KUBESTEAD_AIRGAP_BUNDLE";
+
+    private final Optional<Path> archive;
+    private final Optional<Extractor> extractor;
+    private final Optional<BundleFetch> fetch;
+
+    public BundlePhase(Optional<Path> archive, Optional<Extractor> extractor, Optional<BundleFetch> fetch) {
+        this.archive = archive;
+        this.extractor = extractor;
+        this.fetch = fetch;
+    }
+
+    /**
+     * The archive verifier and extractor: the bundle package's reader, to be supplied here by the integrator once it
+     * lands. Until then only an already extracted bundle, or one fetched from a master, can be used.
+     */
+    public static Optional<Extractor> extractor() {
+        return Optional.empty();
+    }
+
+    /** The archive install.sh found, if any. */
+    public static Optional<Path> archiveFromEnvironment() {
+        return Optional.ofNullable(System.getenv(ARCHIVE_ENV)).filter(s -> !s.isBlank()).map(Path::of);
+    }
+
+    @Override
+    public String id() {
+        return "airgap/bundle";
+    }
+
+    @Override
+    public String title() {
+        return "Make the air-gap bundle available in " + ExtractedBundle.DEFAULT_DIR;
+    }
+
+    @Override
+    public boolean done(PhaseContext ctx) {
+        return ctx.host().exists(ExtractedBundle.DEFAULT_DIR + "/" + ExtractedBundle.MANIFEST);
+    }
+
+    @Override
+    public void run(PhaseContext ctx) throws Exception {
+        if (done(ctx)) {
+            ctx.progress().info("air-gap bundle already extracted in " + ExtractedBundle.DEFAULT_DIR);
+            return;
+        }
+        if (archive.isPresent() && extractor.isPresent()) {
+            if (ctx.dryRun()) {
+                ctx.progress().info("would verify and extract " + archive.get() + " into " + ExtractedBundle.DEFAULT_DIR);
+                return;
+            }
+            extractor.get().extract(archive.get(), local(ctx), ctx.progress()::info);
+            return;
+        }
+        if (archive.isEmpty() && fetch.isPresent()) {
+            if (ctx.dryRun()) {
+                ctx.progress().info("would fetch the air-gap bundle from a master into " + ExtractedBundle.DEFAULT_DIR);
+                return;
+            }
+            fetch.get().fetch(local(ctx), ctx.progress()::info);
+            return;
+        }
+        if (archive.isPresent()) {
+            // until the bundle reader is wired in, only an already extracted bundle can be used
+            throw new SpecException("this agent cannot verify and extract " + archive.get() + " yet; extract it into "
+                    + ExtractedBundle.DEFAULT_DIR + " and rerun");
+        }
+        throw new SpecException("airgap: no air-gap bundle found; put kubestead-airgap-<version>-linux-<arch>.tar.zst"
+                + " beside install.sh and rerun");
+    }
+
+    /** The bundle directory on this machine's file system (a test's host lives under a root directory). */
+    private static Path local(PhaseContext ctx) {
+        return ctx.host() instanceof RootedHost r ? r.resolve(ExtractedBundle.DEFAULT_DIR) : Path.of(ExtractedBundle.DEFAULT_DIR);
+    }
+}
