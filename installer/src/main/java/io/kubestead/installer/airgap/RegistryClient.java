@@ -1,0 +1,189 @@
+package io.kubestead.installer.airgap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A minimal registry (distribution v2) reader: anonymous bearer tokens, manifest lists resolved to linux/ARCH, every
+ * manifest and blob checked against its sha256 digest as it arrives. Blobs stream to disk, never whole in memory.
+ */
+final class RegistryClient {
+    static final String ACCEPT = String.join(",",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json");
+    private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+    private final Set<String> plainHttpRegistries;
+    private final Map<String, String> tokens = new HashMap<>();
+
+    /** plainHttpRegistries: host[:port] reached over http instead of https (a local test or mirror registry). */
+    RegistryClient(HttpClient http, Set<String> plainHttpRegistries) {
+        this.http = http;
+        this.plainHttpRegistries = Set.copyOf(plainHttpRegistries);
+    }
+
+    /** A manifest's bytes, media type and verified digest. */
+    record Manifest(byte[] bytes, String mediaType, String digest) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(bytes);
+        }
+    }
+
+    /** Fetches the manifest for ref; if it is a list, the linux/arch entry's manifest. */
+    Manifest platformManifest(ImageReference ref, String arch) throws IOException {
+        Manifest top = manifest(ref, ref.manifestReference(), ref.digest());
+        JsonNode node = top.json();
+        if (!node.has("manifests")) {
+            return top;
+        }
+        for (JsonNode m : node.get("manifests")) {
+            JsonNode p = m.path("platform");
+            if ("linux".equals(p.path("os").asText()) && arch.equals(p.path("architecture").asText())) {
+                String digest = m.get("digest").asText();
+                return manifest(ref, digest, digest);
+            }
+        }
+        throw new IOException(ref.full() + " has no linux/" + arch + " image in its manifest list");
+    }
+
+    private Manifest manifest(ImageReference ref, String reference, String expectedDigest) throws IOException {
+        HttpResponse<InputStream> r = get(ref, "/manifests/" + reference, ACCEPT);
+        byte[] bytes;
+        try (InputStream in = r.body()) {
+            bytes = in.readNBytes(4 << 20);
+        }
+        String digest = "sha256:" + HexFormat.of().formatHex(Downloader.sha256().digest(bytes));
+        if (expectedDigest != null && !expectedDigest.equals(digest)) {
+            throw new IOException("manifest digest mismatch for " + ref.full() + ": expected " + expectedDigest + ", got " + digest);
+        }
+        // The manifest's own mediaType field is authoritative; some registries send a generic content type.
+        String type = JSON.readTree(bytes).path("mediaType").asText("");
+        if (type.isEmpty()) {
+            type = r.headers().firstValue("content-type").map(t -> t.split(";")[0].trim()).orElse("");
+        }
+        return new Manifest(bytes, type, digest);
+    }
+
+    /** Streams a blob to target, refusing it (nothing left) unless its sha256 matches the digest. */
+    void blob(ImageReference ref, String digest, Path target, ProgressListener progress) throws IOException {
+        if (!digest.startsWith("sha256:")) {
+            throw new IOException(ref.full() + ": unsupported digest " + digest + " (only sha256)");
+        }
+        HttpResponse<InputStream> r = get(ref, "/blobs/" + digest, "*/*");
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".blob-", ".part");
+        try {
+            String actual;
+            try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(tmp)) {
+                actual = "sha256:" + Downloader.copyHashing(in, out, progress);
+            }
+            if (!actual.equals(digest)) {
+                throw new IOException("blob digest mismatch for " + ref.full() + ": expected " + digest + ", got " + actual);
+            }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private HttpResponse<InputStream> get(ImageReference ref, String path, String accept) throws IOException {
+        URI uri = URI.create(scheme(ref) + "://" + ref.apiHost() + "/v2/" + ref.repository() + path);
+        HttpResponse<InputStream> r = send(uri, accept, tokens.get(ref.apiHost() + "/" + ref.repository()));
+        if (r.statusCode() == 401) {
+            String challenge = r.headers().firstValue("www-authenticate").orElse("");
+            r.body().close();
+            String token = token(ref, challenge);
+            tokens.put(ref.apiHost() + "/" + ref.repository(), token);
+            r = send(uri, accept, token);
+        }
+        // Blobs often redirect to a CDN that refuses our bearer token: follow without it.
+        for (int hops = 0; hops < 5 && r.statusCode() / 100 == 3; hops++) {
+            Optional<String> location = r.headers().firstValue("location");
+            r.body().close();
+            if (location.isEmpty()) {
+                break;
+            }
+            uri = uri.resolve(location.get());
+            r = send(uri, accept, null);
+        }
+        if (r.statusCode() != 200) {
+            r.body().close();
+            throw new IOException(ref.full() + ": GET " + uri + " answered HTTP " + r.statusCode());
+        }
+        return r;
+    }
+
+    private String token(ImageReference ref, String challenge) throws IOException {
+        if (!challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new IOException(ref.full() + ": registry " + ref.apiHost() + " wants credentials (" + challenge
+                    + "); only anonymous pulls are supported");
+        }
+        Map<String, String> params = new HashMap<>();
+        Matcher m = PARAM.matcher(challenge);
+        while (m.find()) {
+            params.put(m.group(1), m.group(2));
+        }
+        String realm = params.get("realm");
+        if (realm == null) {
+            throw new IOException(ref.full() + ": bearer challenge without realm: " + challenge);
+        }
+        String query = "scope=" + enc("repository:" + ref.repository() + ":pull")
+                + (params.containsKey("service") ? "&service=" + enc(params.get("service")) : "");
+        URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+        HttpResponse<InputStream> r = send(uri, "application/json", null);
+        try (InputStream in = r.body()) {
+            if (r.statusCode() != 200) {
+                throw new IOException(ref.full() + ": token request to " + realm + " answered HTTP " + r.statusCode());
+            }
+            JsonNode json = JSON.readTree(in.readNBytes(1 << 20));
+            String t = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
+            if (t == null) {
+                throw new IOException(ref.full() + ": token response from " + realm + " has no token");
+            }
+            return t;
+        }
+    }
+
+    private HttpResponse<InputStream> send(URI uri, String accept, String token) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30)).header("Accept", accept).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted fetching " + uri, e);
+        }
+    }
+
+    private String scheme(ImageReference ref) {
+        return plainHttpRegistries.contains(ref.apiHost()) ? "http" : "https";
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
