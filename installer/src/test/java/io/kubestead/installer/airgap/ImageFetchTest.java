@@ -9,11 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.cloud.tools.jib.api.Containerizer;
-import com.google.cloud.tools.jib.api.Jib;
-import com.google.cloud.tools.jib.api.RegistryImage;
-import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
-import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import java.io.IOException;
@@ -54,25 +49,12 @@ class ImageFetchTest {
     @BeforeAll
     static void pushTestImages() throws Exception {
         registry = new LocalRegistry(Files.createDirectories(shared.resolve("registry")));
-        Path hello = shared.resolve("hello.txt");
-        Files.writeString(hello, "hello from a kubestead test image\n");
         single = registry.hostPort + "/kubestead-test/tiny:1.0";
         multi = registry.hostPort + "/kubestead-test/multi:1.0";
-        push(single, hello, Set.of(new Platform("amd64", "linux")), ImageFormat.OCI);
+        TestImages.push(single, Set.of(new Platform("amd64", "linux")), ImageFormat.OCI, shared.resolve("jib"));
         LinkedHashSet<Platform> both = new LinkedHashSet<>(List.of(new Platform("amd64", "linux"), new Platform("arm64", "linux")));
         // jib-core builds a manifest list only in Docker format: this also covers the Docker media types.
-        push(multi, hello, both, ImageFormat.Docker);
-    }
-
-    private static void push(String ref, Path file, Set<Platform> platforms, ImageFormat format) throws Exception {
-        Jib.fromScratch()
-                .addFileEntriesLayer(FileEntriesLayer.builder().addEntry(file, AbsoluteUnixPath.get("/hello.txt")).build())
-                .setFormat(format)
-                .setPlatforms(platforms)
-                .setEntrypoint("/hello")
-                .containerize(Containerizer.to(RegistryImage.named(ref)).setAllowInsecureRegistries(true)
-                        .setBaseImageLayersCache(shared.resolve("jib-cache"))
-                        .setApplicationLayersCache(shared.resolve("jib-app-cache")));
+        TestImages.push(multi, both, ImageFormat.Docker, shared.resolve("jib"));
     }
 
     @AfterAll
