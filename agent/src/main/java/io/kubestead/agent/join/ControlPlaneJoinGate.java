@@ -56,7 +56,12 @@ public final class ControlPlaneJoinGate {
         try (LockRenewer renewer = new LockRenewer(lock, nodeName, settings.lockTtl(), progress)) {
             etcd.awaitReadyForJoin();
             renewer.ensureHeld();
-            join.run();
+            try {
+                join.run();
+            } catch (Exception | Error e) {
+                etcd.removeLeftoverLearners();
+                throw e;
+            }
             EtcdMember member = etcd.awaitPromoted(nodeName);
             renewer.ensureHeld();
             return member;

@@ -132,4 +132,21 @@ final class EtcdJoinReadiness {
     static String human(Duration d) {
         return d.toSeconds() % 60 == 0 && d.toSeconds() >= 60 ? d.toMinutes() + "m" : d.toSeconds() + "s";
     }
+
+    /**
+     * After a failed join: the join held the lock and started with no learner pending, so any learner now is the one
+     * it added. Left behind, it would block every later join; removed, the next join starts clean.
+     */
+    void removeLeftoverLearners() {
+        try {
+            for (var m : etcd.members()) {
+                if (m.learner()) {
+                    etcd.remove(m.id());
+                    progress.accept("removed etcd learner " + m.label() + " that the failed join left behind");
+                }
+            }
+        } catch (RuntimeException e) {
+            progress.accept("could not check for a learner the failed join left behind: " + e.getMessage());
+        }
+    }
 }

@@ -27,8 +27,20 @@ public final class EtcdTestCluster implements AutoCloseable {
     private final TestPki pki;
     private final TestPki.Files3 client;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final TestHosts hosts;
 
+    /** Members on loopback ports of this machine. */
     public EtcdTestCluster(Path dir) {
+        this(dir, TestHosts.loopback());
+    }
+
+    /** Members each on its own host: a network namespace with its own address, joined by a bridge. */
+    public static EtcdTestCluster inNamespaces(Path dir) {
+        return new EtcdTestCluster(dir, TestHosts.namespaces());
+    }
+
+    private EtcdTestCluster(Path dir, TestHosts hosts) {
+        this.hosts = hosts;
         if (!Files.isExecutable(ETCD)) {
             throw new IllegalStateException("etcd is required for this test: apt-get install etcd-server");
         }
@@ -39,7 +51,7 @@ public final class EtcdTestCluster implements AutoCloseable {
 
     /** Starts a one-member cluster named {@code name} and waits until it is healthy. */
     public Node startFirst(String name) {
-        Ports ports = Ports.free();
+        Ports ports = hosts.ports(name);
         Node node = start(name, ports, name + "=" + ports.peerUrl(), "new");
         awaitHealthy(node);
         return node;
@@ -48,6 +60,11 @@ public final class EtcdTestCluster implements AutoCloseable {
     /** Free loopback ports for a member that will join later (its peer URL goes into member add first). */
     public Ports reservePorts() {
         return Ports.free();
+    }
+
+    /** The address and ports of the host a member named {@code name} will run on. */
+    public Ports reservePorts(String name) {
+        return hosts.ports(name);
     }
 
     /**
@@ -109,7 +126,7 @@ public final class EtcdTestCluster implements AutoCloseable {
     }
 
     private Node start(String name, Ports ports, String initialCluster, String state) {
-        TestPki.Files3 server = pki.issue(name);
+        TestPki.Files3 server = pki.issue(name, ports.host());
         Path data = dir.resolve("data-" + name);
         Path log = dir.resolve(name + ".log");
         List<String> cmd = List.of(ETCD.toString(), "--name", name, "--data-dir", data.toString(),
@@ -122,7 +139,7 @@ public final class EtcdTestCluster implements AutoCloseable {
                 "--peer-trusted-ca-file", server.ca().toString(), "--peer-client-cert-auth",
                 "--heartbeat-interval=50", "--election-timeout=500", "--snapshot-count=10000");
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(hosts.command(name, cmd)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Node node = new Node(name, ports.peerUrl(), ports.clientUrl(), p, log);
             nodes.put(name, node);
             return node;
@@ -136,6 +153,7 @@ public final class EtcdTestCluster implements AutoCloseable {
         for (Node n : List.copyOf(nodes.values())) {
             kill(n);
         }
+        hosts.close();
     }
 
     static void sleep(long millis) {
@@ -147,22 +165,23 @@ public final class EtcdTestCluster implements AutoCloseable {
         }
     }
 
-    /** A client and a peer port on 127.0.0.1, found free by binding port 0. */
-    public record Ports(int client, int peer) {
+    /** A member's address with its client and peer ports. */
+    public record Ports(String host, int client, int peer) {
+        /** Free ports on 127.0.0.1, found by binding port 0. */
         static Ports free() {
             try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-                return new Ports(a.getLocalPort(), b.getLocalPort());
+                return new Ports("127.0.0.1", a.getLocalPort(), b.getLocalPort());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
         public String clientUrl() {
-            return "https://127.0.0.1:" + client;
+            return "https://" + host + ":" + client;
         }
 
         public String peerUrl() {
-            return "https://127.0.0.1:" + peer;
+            return "https://" + host + ":" + peer;
         }
     }
 }

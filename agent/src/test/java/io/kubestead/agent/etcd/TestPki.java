@@ -75,12 +75,16 @@ public final class TestPki {
     }
 
     /** A certificate for {@code cn} valid for 127.0.0.1/localhost, for both server and client use. */
-    public Files3 issue(String cn) {
+    public Files3 issue(String cn, String... extraIps) {
         try {
             KeyPair keys = ecKeys();
             Instant now = Instant.now();
-            GeneralNames sans = new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")});
+            java.util.List<GeneralName> names = new java.util.ArrayList<>(java.util.List.of(
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")));
+            for (String ip : extraIps) {
+                names.add(new GeneralName(GeneralName.iPAddress, ip));
+            }
+            GeneralNames sans = new GeneralNames(names.toArray(GeneralName[]::new));
             var builder = new JcaX509v3CertificateBuilder(caCert.getSubject(), BigInteger.valueOf(serial.getAndIncrement()),
                     Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(1, ChronoUnit.DAYS)),
                     new X500Name("CN=" + cn), keys.getPublic())

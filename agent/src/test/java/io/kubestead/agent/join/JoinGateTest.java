@@ -71,6 +71,23 @@ class JoinGateTest {
     }
 
     @Test
+    void aJoinThatFailsAfterAddingItsLearnerLeavesNoLearnerBehindForTheNextJoin() throws Exception {
+        EtcdTestCluster.Node first = startCluster();
+        EtcdClient etcd = cluster.client(first);
+        // kubeadm added the learner, then died before starting the member
+        IllegalStateException failed = assertThrows(IllegalStateException.class,
+                () -> gate(etcd, SHORT, Clock.systemUTC(), Sleeper.system()).join("cp-2", () -> {
+                    etcd.addLearner(cluster.reservePorts().peerUrl());
+                    throw new IllegalStateException("kubeadm join failed");
+                }));
+        assertEquals("kubeadm join failed", failed.getMessage());
+        assertTrue(etcd.members().stream().noneMatch(EtcdMember::learner), etcd.members().toString());
+        assertEquals(1, etcd.members().size());
+        assertTrue(progress.stream().anyMatch(p -> p.startsWith("removed etcd learner")), String.join("\n", progress));
+        assertLockFree();
+    }
+
+    @Test
     void aPendingLearnerIsWaitedForThenTheJoinRuns() throws Exception {
         EtcdTestCluster.Node first = startCluster();
         EtcdClient etcd = cluster.client(first);

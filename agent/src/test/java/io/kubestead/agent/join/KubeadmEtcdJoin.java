@@ -23,7 +23,7 @@ public final class KubeadmEtcdJoin {
     }
 
     public EtcdTestCluster.Node join(String nodeName, Duration addRetry) {
-        EtcdTestCluster.Ports ports = cluster.reservePorts();
+        EtcdTestCluster.Ports ports = cluster.reservePorts(nodeName);
         List<EtcdMember> before = client.members();
         EtcdMember learner = addLearner(ports.peerUrl(), addRetry);
         EtcdTestCluster.Node node = cluster.startJoining(nodeName, ports, before);
