@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -108,31 +107,34 @@ final class RegistryClient {
         }
     }
 
+    /**
+     * GETs a registry path. Registries redirect (registry.k8s.io to a regional mirror, blobs to a CDN), and each
+     * host may ask for its own anonymous token: a token is only ever sent to the host that asked for it.
+     */
     private HttpResponse<InputStream> get(ImageReference ref, String path, String accept) throws IOException {
         URI uri = URI.create(scheme(ref) + "://" + ref.apiHost() + "/v2/" + ref.repository() + path);
-        HttpResponse<InputStream> r = send(uri, accept, tokens.get(ref.apiHost() + "/" + ref.repository()));
-        if (r.statusCode() == 401) {
-            String challenge = r.headers().firstValue("www-authenticate").orElse("");
-            r.body().close();
-            String token = token(ref, challenge);
-            tokens.put(ref.apiHost() + "/" + ref.repository(), token);
-            r = send(uri, accept, token);
-        }
-        // Blobs often redirect to a CDN that refuses our bearer token: follow without it.
-        for (int hops = 0; hops < 5 && r.statusCode() / 100 == 3; hops++) {
-            Optional<String> location = r.headers().firstValue("location");
-            r.body().close();
-            if (location.isEmpty()) {
-                break;
+        for (int hops = 0; hops < 6; hops++) {
+            String key = uri.getAuthority() + " " + ref.repository();
+            HttpResponse<InputStream> r = send(uri, accept, tokens.get(key));
+            if (r.statusCode() == 401) {
+                String challenge = r.headers().firstValue("www-authenticate").orElse("");
+                r.body().close();
+                String token = token(ref, challenge);
+                tokens.put(key, token);
+                r = send(uri, accept, token);
             }
-            uri = uri.resolve(location.get());
-            r = send(uri, accept, null);
+            if (r.statusCode() / 100 == 3 && r.headers().firstValue("location").isPresent()) {
+                r.body().close();
+                uri = uri.resolve(r.headers().firstValue("location").get());
+                continue;
+            }
+            if (r.statusCode() != 200) {
+                r.body().close();
+                throw new IOException(ref.full() + ": GET " + uri + " answered HTTP " + r.statusCode());
+            }
+            return r;
         }
-        if (r.statusCode() != 200) {
-            r.body().close();
-            throw new IOException(ref.full() + ": GET " + uri + " answered HTTP " + r.statusCode());
-        }
-        return r;
+        throw new IOException(ref.full() + ": too many redirects fetching " + path);
     }
 
     private String token(ImageReference ref, String challenge) throws IOException {
@@ -149,7 +151,8 @@ final class RegistryClient {
         if (realm == null) {
             throw new IOException(ref.full() + ": bearer challenge without realm: " + challenge);
         }
-        String query = "scope=" + enc("repository:" + ref.repository() + ":pull")
+        // A mirror names its own repository in the challenge's scope; otherwise ask for pull on ours.
+        String query = "scope=" + enc(params.getOrDefault("scope", "repository:" + ref.repository() + ":pull"))
                 + (params.containsKey("service") ? "&service=" + enc(params.get("service")) : "");
         URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
         HttpResponse<InputStream> r = send(uri, "application/json", null);
