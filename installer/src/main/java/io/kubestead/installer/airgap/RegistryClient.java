@@ -130,7 +130,7 @@ final class RegistryClient {
             }
             if (r.statusCode() != 200) {
                 r.body().close();
-                throw new IOException(ref.full() + ": GET " + uri + " answered HTTP " + r.statusCode());
+                throw new HttpStatusException(ref.full() + ": GET " + uri + " answered HTTP " + r.statusCode(), r.statusCode());
             }
             return r;
         }
@@ -179,6 +179,20 @@ final class RegistryClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted fetching " + uri, e);
+        }
+    }
+
+    /** An HTTP answer other than 200; 4xx (but 408 and 429) will not change on a retry. */
+    static final class HttpStatusException extends IOException {
+        final int status;
+
+        HttpStatusException(String message, int status) {
+            super(message);
+            this.status = status;
+        }
+
+        boolean permanent() {
+            return status / 100 == 4 && status != 408 && status != 429;
         }
     }
 

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -126,10 +127,27 @@ class ImageFetchTest {
                     .put("/v2/evil/image/blobs/" + configDigest, "{\"architecture\":\"tampered\"}".getBytes(StandardCharsets.UTF_8));
             String host = fake.base().substring("http://".length());
             Path out = dir.resolve("images/image.tar");
-            IOException e = assertThrows(IOException.class, () -> new ImageFetcher(Set.of(host))
+            IOException e = assertThrows(IOException.class, () -> new ImageFetcher(Set.of(host), 2, Duration.ofMillis(10))
                     .fetch(host + "/evil/image:1", "amd64", out, MTIME, ProgressListener.NONE));
-            assertTrue(e.getMessage().contains("blob digest mismatch") && e.getMessage().contains(configDigest), e.getMessage());
+            assertTrue(e.getMessage().contains("blob digest mismatch") && e.getMessage().contains(configDigest)
+                    && e.getMessage().contains("after 2 attempts"), e.getMessage());
             assertEquals(0, Files.list(out.getParent()).count(), "nothing left in images/");
+        }
+    }
+
+    @Test
+    void aMissingBlobIsNotRetried() throws IOException {
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        String configDigest = "sha256:" + DownloaderTest.sha(config);
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"digest\":\"" + configDigest + "\",\"size\":2},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+        try (LocalFiles fake = new LocalFiles()) {
+            fake.put("/v2/gone/image/manifests/1", manifest);
+            String host = fake.base().substring("http://".length());
+            IOException e = assertThrows(IOException.class, () -> new ImageFetcher(Set.of(host), 3, Duration.ofMillis(10))
+                    .fetch(host + "/gone/image:1", "amd64", dir.resolve("i.tar"), MTIME, ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("HTTP 404") && !e.getMessage().contains("attempts"), e.getMessage());
+            assertEquals(2, fake.requests.get(), "manifest once, blob once");
         }
     }
 
