@@ -115,6 +115,17 @@ class DownloaderTest {
         assertFalse(out.contains("\r"), out);
     }
 
+    @Test
+    void progressRedrawsOneBarOnATerminal() throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8), true);
+        downloader.download(URI.create(files.base() + "/file"), sha(BODY), dir.resolve("file"), p);
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(1, out.chars().filter(c -> c == '\n').count(), "one line, redrawn with carriage returns: " + out);
+        assertTrue(out.endsWith("[" + "#".repeat(30) + "] 100% 293.0 KiB\n"), out);
+        assertTrue(out.chars().filter(c -> c == '\r').count() > 2, out);
+    }
+
     static String sha(byte[] b) {
         return HexFormat.of().formatHex(Downloader.sha256().digest(b));
     }
