@@ -32,47 +32,18 @@ public final class ImageFetcher {
         this.backoff = backoff;
     }
 
-    /** Writes reference's linux/arch image to out as an OCI layout tar with the given fixed mtime. */
+    /**
+     * Writes reference's linux/arch image to out as an OCI layout tar with the given fixed mtime. A failed transfer
+     * (cut short, wrong bytes) fetches the image again, up to the attempts; a 4xx answer is final.
+     */
     public void fetch(String reference, String arch, Path out, Instant mtime, ProgressListener progress) throws IOException {
         ImageReference ref = ImageReference.parse(reference);
-        RegistryClient.Manifest manifest = registry.platformManifest(ref, arch);
-        JsonNode json = manifest.json();
-        SortedMap<String, Long> wanted = new TreeMap<>();
-        wanted.put(json.path("config").path("digest").asText(), json.path("config").path("size").asLong());
-        for (JsonNode layer : json.path("layers")) {
-            wanted.put(layer.path("digest").asText(), layer.path("size").asLong());
-        }
-        if (wanted.containsKey("")) {
-            throw new IOException(reference + ": manifest " + manifest.digest() + " is not an image manifest (no config/layers)");
-        }
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Path work = Files.createTempDirectory(out.toAbsolutePath().getParent(), ".image-");
-        try {
-            SortedMap<String, Path> blobs = new TreeMap<>();
-            Path manifestFile = work.resolve("manifest");
-            Files.write(manifestFile, manifest.bytes());
-            blobs.put(manifest.digest(), manifestFile);
-            progress.start(reference, wanted.values().stream().mapToLong(Long::longValue).sum());
-            for (var e : wanted.entrySet()) {
-                Path blob = work.resolve(e.getKey().replace(':', '-'));
-                blob(ref, e.getKey(), blob, progress);
-                blobs.put(e.getKey(), blob);
-            }
-            progress.done();
-            OciLayoutTar.write(out, reference, manifest.mediaType(), manifest.digest(), manifest.bytes().length, blobs, mtime);
-        } finally {
-            deleteTree(work);
-        }
-    }
-
-    /** A cut-short or corrupted transfer is retried; a missing blob (4xx) is not. */
-    private void blob(ImageReference ref, String digest, Path target, ProgressListener progress) throws IOException {
         for (int i = 1; ; i++) {
             try {
-                registry.blob(ref, digest, target, progress);
+                fetchOnce(ref, arch, out, mtime, progress);
                 return;
             } catch (IOException e) {
-                boolean permanent = e instanceof RegistryClient.HttpStatusException h && h.permanent();
+                boolean permanent = e instanceof RegistryClient.RegistryException r && r.permanent;
                 if (permanent || i >= attempts) {
                     throw i > 1 ? new IOException(e.getMessage() + " (after " + i + " attempts)", e) : e;
                 }
@@ -81,9 +52,27 @@ public final class ImageFetcher {
                 Thread.sleep(backoff.multipliedBy(i).toMillis());
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted fetching " + ref.full(), ie);
+                throw new IOException("interrupted fetching " + reference, ie);
             }
         }
+    }
+
+    private void fetchOnce(ImageReference ref, String arch, Path out, Instant mtime, ProgressListener progress) throws IOException {
+        RegistryClient.Manifest manifest = registry.platformManifest(ref, arch);
+        JsonNode json = manifest.json();
+        SortedMap<String, Long> blobs = new TreeMap<>();
+        blobs.put(json.path("config").path("digest").asText(), json.path("config").path("size").asLong(-1));
+        for (JsonNode layer : json.path("layers")) {
+            blobs.put(layer.path("digest").asText(), layer.path("size").asLong(-1));
+        }
+        if (blobs.containsKey("") || blobs.containsValue(-1L)) {
+            throw new RegistryClient.RegistryException(ref.full() + ": manifest " + manifest.digest()
+                    + " is not an image manifest (config/layers with digest and size)", true);
+        }
+        progress.start(ref.full(), blobs.values().stream().mapToLong(Long::longValue).sum());
+        OciLayoutTar.write(out, ref.full(), manifest.mediaType(), manifest.digest(), manifest.bytes(), blobs,
+                (digest, size, sink) -> registry.blob(ref, digest, size, sink, progress), mtime);
+        progress.done();
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -28,12 +28,21 @@ final class OciLayoutTar {
     private OciLayoutTar() {
     }
 
+    /** Writes one blob's bytes into its tar entry, checking them (it throws on a wrong size or digest). */
+    interface BlobSource {
+        void writeTo(String digest, long size, OutputStream out) throws IOException;
+    }
+
+    private record Remote(String digest, long size) {
+    }
+
     /**
-     * Writes the tar atomically. {@code blobs} maps "sha256:hex" to a file already verified against that digest;
-     * the top manifest (also among the blobs) is named by its media type, digest and size.
+     * Writes the tar atomically: the manifest (bytes at hand, digest checked), and blobs ("sha256:hex" to size)
+     * streamed by source straight into their entries, so a layer is written once; any failure drops the whole tar.
      */
-    static void write(Path out, String reference, String manifestMediaType, String manifestDigest, long manifestSize,
-                      SortedMap<String, Path> blobs, Instant mtime) throws IOException {
+    static void write(Path out, String reference, String manifestMediaType, String manifestDigest, byte[] manifest,
+                      SortedMap<String, Long> blobs, BlobSource source, Instant mtime) throws IOException {
+        long manifestSize = manifest.length;
         ObjectNode index = JSON.createObjectNode();
         index.put("schemaVersion", 2);
         index.put("mediaType", "application/vnd.oci.image.index.v1+json");
@@ -50,8 +59,9 @@ final class OciLayoutTar {
         entries.put("blobs/", null);
         entries.put("blobs/sha256/", null);
         for (var b : blobs.entrySet()) {
-            entries.put("blobs/sha256/" + b.getKey().substring("sha256:".length()), b.getValue());
+            entries.put("blobs/sha256/" + b.getKey().substring("sha256:".length()), new Remote(b.getKey(), b.getValue()));
         }
+        entries.put("blobs/sha256/" + manifestDigest.substring("sha256:".length()), manifest);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), "." + out.getFileName() + "-", ".part");
         try {
@@ -60,7 +70,7 @@ final class OciLayoutTar {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 for (var e : entries.entrySet()) {
-                    put(tar, e.getKey(), e.getValue(), mtime);
+                    put(tar, e.getKey(), e.getValue(), source, mtime);
                 }
                 tar.finish();
             }
@@ -70,7 +80,8 @@ final class OciLayoutTar {
         }
     }
 
-    private static void put(TarArchiveOutputStream tar, String name, Object content, Instant mtime) throws IOException {
+    private static void put(TarArchiveOutputStream tar, String name, Object content, BlobSource source, Instant mtime)
+            throws IOException {
         boolean dir = content == null;
         TarArchiveEntry t = new TarArchiveEntry(name, dir ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL);
         t.setModTime(Date.from(mtime));
@@ -81,10 +92,20 @@ final class OciLayoutTar {
             t.setSize(bytes.length);
             tar.putArchiveEntry(t);
             tar.write(bytes);
-        } else if (content instanceof Path p) {
-            t.setSize(Files.size(p));
+        } else if (content instanceof Remote r) {
+            t.setSize(r.size());
             tar.putArchiveEntry(t);
-            Files.copy(p, tar);
+            source.writeTo(r.digest(), r.size(), new java.io.FilterOutputStream(tar) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() {
+                    // the tar stays open for the next entry
+                }
+            });
         } else {
             tar.putArchiveEntry(t);
         }

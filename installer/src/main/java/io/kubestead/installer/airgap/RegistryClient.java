@@ -11,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -65,7 +63,7 @@ final class RegistryClient {
                 return manifest(ref, digest, digest);
             }
         }
-        throw new IOException(ref.full() + " has no linux/" + arch + " image in its manifest list");
+        throw new RegistryException(ref.full() + " has no linux/" + arch + " image in its manifest list", true);
     }
 
     private Manifest manifest(ImageReference ref, String reference, String expectedDigest) throws IOException {
@@ -76,7 +74,7 @@ final class RegistryClient {
         }
         String digest = "sha256:" + HexFormat.of().formatHex(Downloader.sha256().digest(bytes));
         if (expectedDigest != null && !expectedDigest.equals(digest)) {
-            throw new IOException("manifest digest mismatch for " + ref.full() + ": expected " + expectedDigest + ", got " + digest);
+            throw new RegistryException("manifest digest mismatch for " + ref.full() + ": expected " + expectedDigest + ", got " + digest, true);
         }
         // The manifest's own mediaType field is authoritative; some registries send a generic content type.
         String type = JSON.readTree(bytes).path("mediaType").asText("");
@@ -86,24 +84,64 @@ final class RegistryClient {
         return new Manifest(bytes, type, digest);
     }
 
-    /** Streams a blob to target, refusing it (nothing left) unless its sha256 matches the digest. */
-    void blob(ImageReference ref, String digest, Path target, ProgressListener progress) throws IOException {
+    /**
+     * Streams a blob into out (the image tar's entry), checking its size and sha256 digest; on a mismatch it throws
+     * and the caller drops everything written.
+     */
+    void blob(ImageReference ref, String digest, long size, OutputStream out, ProgressListener progress) throws IOException {
         if (!digest.startsWith("sha256:")) {
-            throw new IOException(ref.full() + ": unsupported digest " + digest + " (only sha256)");
+            throw new RegistryException(ref.full() + ": unsupported digest " + digest + " (only sha256)", true);
         }
         HttpResponse<InputStream> r = get(ref, "/blobs/" + digest, "*/*");
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".blob-", ".part");
-        try {
-            String actual;
-            try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(tmp)) {
-                actual = "sha256:" + Downloader.copyHashing(in, out, progress);
+        long[] count = {0};
+        String actual;
+        try (InputStream in = r.body()) {
+            actual = "sha256:" + Downloader.copyHashing(new BoundedInput(in, size, ref.full() + " blob " + digest), out,
+                    new ProgressListener() {
+                        @Override
+                        public void start(String what, long total) {
+                        }
+
+                        @Override
+                        public void advance(long bytes) {
+                            count[0] += bytes;
+                            progress.advance(bytes);
+                        }
+
+                        @Override
+                        public void done() {
+                        }
+                    });
+        }
+        if (count[0] != size) {
+            throw new IOException("blob size mismatch for " + ref.full() + ": " + digest + " should be " + size + " bytes, got " + count[0]);
+        }
+        if (!actual.equals(digest)) {
+            throw new IOException("blob digest mismatch for " + ref.full() + ": expected " + digest + ", got " + actual);
+        }
+    }
+
+    /** Refuses to read past the size the manifest gave, so a wrong blob cannot overrun its tar entry. */
+    private static final class BoundedInput extends java.io.FilterInputStream {
+        private final String what;
+        private long left;
+
+        BoundedInput(InputStream in, long size, String what) {
+            super(in);
+            this.left = size;
+            this.what = what;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, (int) Math.min(len, Math.max(left, 1)));
+            if (n > 0) {
+                left -= n;
+                if (left < 0) {
+                    throw new IOException("blob size mismatch for " + what + ": larger than its manifest says");
+                }
             }
-            if (!actual.equals(digest)) {
-                throw new IOException("blob digest mismatch for " + ref.full() + ": expected " + digest + ", got " + actual);
-            }
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+            return n;
         }
     }
 
@@ -130,7 +168,7 @@ final class RegistryClient {
             }
             if (r.statusCode() != 200) {
                 r.body().close();
-                throw new HttpStatusException(ref.full() + ": GET " + uri + " answered HTTP " + r.statusCode(), r.statusCode());
+                throw RegistryException.status(ref.full() + ": GET " + uri + " answered HTTP " + r.statusCode(), r.statusCode());
             }
             return r;
         }
@@ -139,8 +177,8 @@ final class RegistryClient {
 
     private String token(ImageReference ref, String challenge) throws IOException {
         if (!challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new IOException(ref.full() + ": registry " + ref.apiHost() + " wants credentials (" + challenge
-                    + "); only anonymous pulls are supported");
+            throw new RegistryException(ref.full() + ": registry " + ref.apiHost() + " wants credentials (" + challenge
+                    + "); only anonymous pulls are supported", true);
         }
         Map<String, String> params = new HashMap<>();
         Matcher m = PARAM.matcher(challenge);
@@ -149,7 +187,7 @@ final class RegistryClient {
         }
         String realm = params.get("realm");
         if (realm == null) {
-            throw new IOException(ref.full() + ": bearer challenge without realm: " + challenge);
+            throw new RegistryException(ref.full() + ": bearer challenge without realm: " + challenge, true);
         }
         // A mirror names its own repository in the challenge's scope; otherwise ask for pull on ours.
         String query = "scope=" + enc(params.getOrDefault("scope", "repository:" + ref.repository() + ":pull"))
@@ -158,7 +196,7 @@ final class RegistryClient {
         HttpResponse<InputStream> r = send(uri, "application/json", null);
         try (InputStream in = r.body()) {
             if (r.statusCode() != 200) {
-                throw new IOException(ref.full() + ": token request to " + realm + " answered HTTP " + r.statusCode());
+                throw RegistryException.status(ref.full() + ": token request to " + realm + " answered HTTP " + r.statusCode(), r.statusCode());
             }
             JsonNode json = JSON.readTree(in.readNBytes(1 << 20));
             String t = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
@@ -182,17 +220,17 @@ final class RegistryClient {
         }
     }
 
-    /** An HTTP answer other than 200; 4xx (but 408 and 429) will not change on a retry. */
-    static final class HttpStatusException extends IOException {
-        final int status;
+    /** A registry failure that says whether a retry could help (a 4xx answer or a missing platform cannot). */
+    static final class RegistryException extends IOException {
+        final boolean permanent;
 
-        HttpStatusException(String message, int status) {
+        RegistryException(String message, boolean permanent) {
             super(message);
-            this.status = status;
+            this.permanent = permanent;
         }
 
-        boolean permanent() {
-            return status / 100 == 4 && status != 408 && status != 429;
+        static RegistryException status(String message, int status) {
+            return new RegistryException(message, status / 100 == 4 && status != 408 && status != 429);
         }
     }
 

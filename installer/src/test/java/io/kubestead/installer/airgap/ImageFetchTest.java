@@ -123,14 +123,22 @@ class ImageFetchTest {
                 + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
                 + "\",\"size\":" + config.length + "},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
         try (LocalFiles fake = new LocalFiles()) {
+            // Same length, other bytes: the digest check refuses it (after retrying, as a corrupted transfer).
             fake.put("/v2/evil/image/manifests/1", manifest)
-                    .put("/v2/evil/image/blobs/" + configDigest, "{\"architecture\":\"tampered\"}".getBytes(StandardCharsets.UTF_8));
+                    .put("/v2/evil/image/blobs/" + configDigest, "{\"architecture\":\"arm64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8));
             String host = fake.base().substring("http://".length());
             Path out = dir.resolve("images/image.tar");
+            Files.createDirectories(out.getParent());
             IOException e = assertThrows(IOException.class, () -> new ImageFetcher(Set.of(host), 2, Duration.ofMillis(10))
                     .fetch(host + "/evil/image:1", "amd64", out, MTIME, ProgressListener.NONE));
             assertTrue(e.getMessage().contains("blob digest mismatch") && e.getMessage().contains(configDigest)
                     && e.getMessage().contains("after 2 attempts"), e.getMessage());
+            assertEquals(0, Files.list(out.getParent()).count(), "nothing left in images/");
+            // Longer than the manifest says: refused before it can overrun its tar entry.
+            fake.put("/v2/evil/image/blobs/" + configDigest, (new String(config, StandardCharsets.UTF_8) + " ").getBytes(StandardCharsets.UTF_8));
+            e = assertThrows(IOException.class, () -> new ImageFetcher(Set.of(host), 1, Duration.ofMillis(10))
+                    .fetch(host + "/evil/image:1", "amd64", out, MTIME, ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("blob size mismatch") && e.getMessage().contains("larger than its manifest says"), e.getMessage());
             assertEquals(0, Files.list(out.getParent()).count(), "nothing left in images/");
         }
     }
