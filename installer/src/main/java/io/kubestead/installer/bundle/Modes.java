@@ -8,7 +8,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** Octal file modes to POSIX permission sets. */
-final class Modes {
+public final class Modes {
 
     private static final PosixFilePermission[] BITS = {
         PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
@@ -29,7 +29,7 @@ final class Modes {
         return set;
     }
 
-    static void set(Path p, int mode) throws IOException {
+    public static void set(Path p, int mode) throws IOException {
         Files.setPosixFilePermissions(p, of(mode));
     }
 }

@@ -1,16 +1,17 @@
 package io.kubestead.installer.cli;
 
+import io.kubestead.agent.spec.SpecException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code installer}: distribution-side commands (today: serve). Exit codes: 0 ok, 1 failure,
+ * {@code installer}: distribution-side commands (serve, airgap build). Exit codes: 0 ok, 1 failure,
  * 2 bad usage or bad input (one line naming it, plus a --help hint).
  */
 @Command(name = "installer", mixinStandardHelpOptions = true, version = "kubestead installer",
         description = "Kubestead distribution tools.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, AirgapCommand.class, CommandLine.HelpCommand.class})
 public final class InstallerMain implements Runnable {
 
     @CommandLine.Spec
@@ -35,7 +36,7 @@ public final class InstallerMain implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             c.getErr().println("[ERROR] " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
-            return ex instanceof IllegalArgumentException ? 2 : 1;
+            return ex instanceof IllegalArgumentException || ex instanceof SpecException ? 2 : 1;
         });
         return cl;
     }

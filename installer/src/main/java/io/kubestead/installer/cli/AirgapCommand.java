@@ -1,0 +1,85 @@
+package io.kubestead.installer.cli;
+
+import io.kubestead.installer.airgap.AirgapManifest;
+import io.kubestead.installer.airgap.ConsoleProgress;
+import io.kubestead.installer.airgap.Downloader;
+import io.kubestead.installer.airgap.ImageFetcher;
+import io.kubestead.installer.airgap.StagedBundle;
+import io.kubestead.installer.airgap.StagingBuilder;
+import io.kubestead.installer.airgap.StagingPacker;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code installer airgap build MANIFEST --out DIR}: the air-gap bundle's staging directory, then the bundle. */
+@Command(name = "airgap", mixinStandardHelpOptions = true, description = "Air-gap bundles.",
+        subcommands = {AirgapCommand.Build.class})
+final class AirgapCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'installer airgap build bundles/kubernetes-1.33.yaml --out DIR'");
+    }
+
+    @Command(name = "build", mixinStandardHelpOptions = true,
+            description = {"Download what MANIFEST lists (binaries checked against their sha256, images from their",
+                "registries as OCI layouts, the CNI manifest, the agent bundle) into a staging directory.",
+                "Example: installer airgap build bundles/kubernetes-1.33.yaml --out out/"})
+    static final class Build implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MANIFEST", description = "Bundle manifest (YAML), e.g. bundles/kubernetes-1.33.yaml.")
+        Path manifest;
+
+        @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory for the bundle.")
+        Path out;
+
+        @Option(names = "--staging", paramLabel = "DIR",
+                description = "Staging directory (must not exist or be empty). Default: DIR/kubestead-airgap-VERSION-linux-ARCH.")
+        Path staging;
+
+        @Option(names = "--base-dir", paramLabel = "DIR", defaultValue = ".",
+                description = "Resolves the manifest's relative agent: path (the source checkout). Default: the current directory.")
+        Path baseDir;
+
+        @Option(names = "--plain-http-registry", paramLabel = "HOST:PORT",
+                description = "Reach this registry over plain http (a local mirror). Repeatable.")
+        List<String> plainHttp = new ArrayList<>();
+
+        /** Null until the agent's BundleWriter is wired in (see StagingPacker). */
+        private final StagingPacker packer;
+
+        Build() {
+            this(null);
+        }
+
+        Build(StagingPacker packer) {
+            this.packer = packer;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            AirgapManifest m = AirgapManifest.load(manifest);
+            Path dir = staging != null ? staging
+                    : out.resolve("kubestead-airgap-" + m.kubernetesVersion() + "-linux-" + m.arch());
+            StagingBuilder builder = new StagingBuilder(Downloader.standard(),
+                    new ImageFetcher(new HashSet<>(plainHttp)), ConsoleProgress.forStdout());
+            StagedBundle staged = builder.build(m, baseDir, dir);
+            System.out.printf("[INFO] staging directory ready: %s (%d images)%n", staged.dir(), staged.images().size());
+            Optional<StagingPacker> p = Optional.ofNullable(packer);
+            if (p.isPresent()) {
+                System.out.printf("[INFO] bundle: %s%n", p.get().pack(staged, out));
+            } else {
+                System.out.printf("[INFO] pack and sign it with: installer bundle pack %s --out %s%n", staged.dir(), out);
+            }
+            return 0;
+        }
+    }
+}

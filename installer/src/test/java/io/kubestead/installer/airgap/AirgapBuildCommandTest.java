@@ -1,0 +1,90 @@
+package io.kubestead.installer.airgap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.api.buildplan.Platform;
+import io.kubestead.installer.cli.InstallerMain;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code installer airgap build} end to end: local HTTP server for binaries, local docker-registry for an image. */
+class AirgapBuildCommandTest {
+    @TempDir
+    Path dir;
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void buildsTheStagingDirectoryWithBinariesImagesAndAgentTwiceIdentically() throws Exception {
+        byte[] release;
+        try (InputStream in = getClass().getResourceAsStream("/airgap/release.tar.gz")) {
+            release = in.readAllBytes();
+        }
+        try (LocalFiles files = new LocalFiles();
+             LocalRegistry registry = new LocalRegistry(Files.createDirectories(dir.resolve("registry")))) {
+            files.put("/kubeadm", "kubeadm test binary\n".getBytes(StandardCharsets.UTF_8))
+                    .put("/kubelet.service", "kubelet.service test unit\n".getBytes(StandardCharsets.UTF_8))
+                    .put("/release.tar.gz", release);
+            String image = registry.hostPort + "/kubestead-test/pause:3.10";
+            TestImages.push(image, Set.of(new Platform("amd64", "linux")), ImageFormat.OCI, dir.resolve("jib"));
+            String text;
+            try (InputStream in = getClass().getResourceAsStream("/airgap/test-bundle.yaml")) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Path manifest = dir.resolve("bundle.yaml");
+            Files.writeString(manifest, text.replace("${BASE}", files.base()).replace("images: []", "images:\n  - " + image));
+            Path agent = Files.createDirectories(dir.resolve("agent-dist"));
+            Files.writeString(agent.resolve("kubestead-agent-0.1.0-linux-amd64.tar.gz"), "agent bundle");
+            Files.writeString(agent.resolve("SHA256SUMS"), "sums");
+
+            for (String out : new String[] {"out1", "out2"}) {
+                int rc = run("airgap", "build", manifest.toString(), "--out", dir.resolve(out).toString(),
+                        "--base-dir", dir.toString(), "--plain-http-registry", registry.hostPort);
+                assertEquals(0, rc, err.toString());
+            }
+            Path s1 = dir.resolve("out1/kubestead-airgap-1.33.4-linux-amd64");
+            Path s2 = dir.resolve("out2/kubestead-airgap-1.33.4-linux-amd64");
+            var tree = StagingBuilderTest.tree(s1);
+            assertTrue(tree.containsKey("images/pause.tar") && tree.containsKey("bin/kubeadm")
+                    && tree.containsKey("containerd/bin/ctr") && tree.containsKey("agent/SHA256SUMS"), tree.toString());
+            assertEquals(tree, StagingBuilderTest.tree(s2));
+            for (String p : tree.keySet()) {
+                assertArrayEquals(Files.readAllBytes(s1.resolve(p)), Files.readAllBytes(s2.resolve(p)), p);
+            }
+            String index = new String(ImageFetchTest.read(s1.resolve("images/pause.tar")).get("index.json"), StandardCharsets.UTF_8);
+            assertTrue(index.contains("\"org.opencontainers.image.ref.name\":\"" + image + "\""), index);
+        }
+    }
+
+    @Test
+    void anUnpinnedChecksumIsAOneLineUsageError() throws Exception {
+        Path manifest = dir.resolve("bundle.yaml");
+        Files.writeString(manifest, """
+                kubernetesVersion: "1.33.4"
+                arch: amd64
+                created: "2026-01-01T00:00:00Z"
+                binaries:
+                  - {name: kubeadm, url: "https://dl.k8s.io/release/v1.33.4/bin/linux/amd64/kubeadm", sha256: UNPINNED, path: bin/kubeadm}
+                """);
+        assertEquals(2, run("airgap", "build", manifest.toString(), "--out", dir.resolve("out").toString()));
+        assertTrue(err.toString().startsWith("[ERROR] " + manifest + ": binary kubeadm: checksum not pinned"), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(Files.notExists(dir.resolve("out")));
+    }
+
+    private int run(String... args) {
+        CommandLine cl = InstallerMain.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+}
