@@ -46,6 +46,15 @@ public enum Compression {
         return NONE;
     }
 
+    /** The compression of an existing bundle file. */
+    public static Compression of(java.nio.file.Path bundle) {
+        try (BufferedInputStream in = new BufferedInputStream(java.nio.file.Files.newInputStream(bundle), 16)) {
+            return detect(in);
+        } catch (IOException e) {
+            throw new BundleException("cannot read bundle " + bundle + ": " + e.getMessage(), e);
+        }
+    }
+
     InputStream decompress(InputStream in) throws IOException {
         return switch (this) {
             case ZSTD -> new ZstdInputStreamNoFinalizer(in);
