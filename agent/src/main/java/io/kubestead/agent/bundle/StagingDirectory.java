@@ -1,6 +1,5 @@
 package io.kubestead.agent.bundle;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
@@ -24,6 +23,7 @@ final class StagingDirectory implements EntrySink {
     private final Path root;
     private final Path tree;
     private final Path partial;
+    private final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(1 << 20);
 
     StagingDirectory(Path target) throws IOException {
         this.target = target.toAbsolutePath().normalize();
@@ -68,7 +68,7 @@ final class StagingDirectory implements EntrySink {
 
     @Override
     public OutputStream open(String path) throws IOException {
-        return new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
+        return new DirectFileOutput(partial, buffer);
     }
 
     @Override
