@@ -23,8 +23,6 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
  * replaces the target only when everything checked out, so a refused bundle leaves nothing behind.
  */
 public final class BundleReader {
-    private static final int BUFFER = 1 << 20;
-
     private final Ed25519PublicKeyParameters trustedKey;
     private final boolean skipSignature;
     private final BundleProgress progress;
@@ -66,8 +64,9 @@ public final class BundleReader {
         try (InputStream file = Files.newInputStream(bundle);
              BufferedInputStream buffered = new BufferedInputStream(file, 1 << 16);
              InputStream raw = Compression.detect(buffered).decompress(buffered);
-             TarArchiveInputStream tar = new TarArchiveInputStream(raw, "UTF-8")) {
-            BundleManifest manifest = new Pass(tar, sink).run();
+             TarArchiveInputStream tar = new TarArchiveInputStream(raw, "UTF-8");
+             HashingWriter pipe = new HashingWriter()) {
+            BundleManifest manifest = new Pass(tar, sink, pipe).run();
             sink.finish();
             return manifest;
         } catch (BundleException e) {
@@ -83,16 +82,17 @@ public final class BundleReader {
     private final class Pass {
         private final TarArchiveInputStream tar;
         private final EntrySink sink;
-        private final byte[] buffer = new byte[BUFFER];
+        private final HashingWriter pipe;
         private final Set<String> seen = new HashSet<>();
         private Map<String, FileEntry> listed;
         private Set<String> directories;
         private long done;
         private long total;
 
-        Pass(TarArchiveInputStream tar, EntrySink sink) {
+        Pass(TarArchiveInputStream tar, EntrySink sink, HashingWriter pipe) {
             this.tar = tar;
             this.sink = sink;
+            this.pipe = pipe;
         }
 
         BundleManifest run() throws IOException {
@@ -196,16 +196,31 @@ public final class BundleReader {
         private void copy(TarArchiveEntry entry, FileEntry listedEntry, String quoted) throws IOException {
             MessageDigest sha = BundleWriter.sha256();
             long size = 0;
-            try (OutputStream out = sink.open(listedEntry.path())) {
-                for (int n; (n = read(quoted)) > 0; ) {
+            OutputStream out = sink.open(listedEntry.path());
+            boolean finished = false;
+            try {
+                while (true) {
+                    byte[] chunk = pipe.take();
+                    int n = fill(chunk, quoted);
+                    if (n <= 0) {
+                        pipe.giveBack(chunk);
+                        break;
+                    }
                     size += n;
                     if (size > listedEntry.size()) {
+                        pipe.giveBack(chunk);
                         throw new BundleException("entry " + quoted + " is larger than the manifest says (" + listedEntry.size() + ")");
                     }
-                    sha.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
+                    pipe.submit(chunk, n, out, sha);
                     done += n;
                     progress.update(done, total);
+                }
+                pipe.finishFile(out);
+                finished = true;
+            } finally {
+                if (!finished) {
+                    pipe.close();
+                    out.close();
                 }
             }
             if (size != listedEntry.size()) {
@@ -217,9 +232,14 @@ public final class BundleReader {
             }
         }
 
-        private int read(String quoted) {
+        /** Fills {@code chunk} as far as the entry goes; 0 at its end. */
+        private int fill(byte[] chunk, String quoted) {
+            int filled = 0;
             try {
-                return tar.read(buffer, 0, buffer.length);
+                for (int n; filled < chunk.length && (n = tar.read(chunk, filled, chunk.length - filled)) > 0; ) {
+                    filled += n;
+                }
+                return filled;
             } catch (IOException e) {
                 throw new BundleException("entry " + quoted + ": archive is truncated or corrupt (" + e.getMessage() + ")", e);
             }
