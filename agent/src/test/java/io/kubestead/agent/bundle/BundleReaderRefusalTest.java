@@ -165,6 +165,23 @@ class BundleReaderRefusalTest {
     }
 
     @Test
+    void directoryEntriesOnlyForDirectoriesTheManifestUses() throws Exception {
+        Path ok = hostile(tar -> {
+            TestBundles.special(tar, "bin/", TarArchiveEntry.LF_DIR, null);
+            TestBundles.file(tar, "bin/a", hello);
+        });
+        Path target = tmp.resolve("target");
+        new BundleReader(key.generatePublicKey(), false, BundleProgress.NONE).extract(ok, target);
+        assertEquals(List.of("bin", "manifest.json", "manifest.sig"), TestBundles.names(target));
+        StagingDirectory.delete(target);
+        Files.delete(ok);
+        refused(hostile(tar -> {
+            TestBundles.special(tar, "etc/", TarArchiveEntry.LF_DIR, null);
+            TestBundles.file(tar, "bin/a", hello);
+        }), "entry 'etc/' is a directory no manifest file is in");
+    }
+
+    @Test
     void notABundle() throws Exception {
         Path junk = Files.write(tmp.resolve("junk.tar.gz"), "not an archive at all".getBytes(StandardCharsets.UTF_8));
         BundleReader reader = new BundleReader(key.generatePublicKey(), false, BundleProgress.NONE);
