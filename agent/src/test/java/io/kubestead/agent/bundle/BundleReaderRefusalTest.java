@@ -110,6 +110,15 @@ class BundleReaderRefusalTest {
     }
 
     @Test
+    void skippingTheSignatureStillChecksEveryFile() throws Exception {
+        Path bad = hostile(tar -> TestBundles.file(tar, "bin/a", "HELLO\n".getBytes(StandardCharsets.UTF_8)));
+        BundleException e = assertThrows(BundleException.class,
+                () -> new BundleReader(null, true, BundleProgress.NONE).extract(bad, tmp.resolve("target")));
+        assertTrue(e.getMessage().contains("entry 'bin/a' does not match its SHA-256"), e.getMessage());
+        assertTrue(Files.notExists(tmp.resolve("target")));
+    }
+
+    @Test
     void alteredManifestAndWrongKey() throws Exception {
         Path staging = TestBundles.staging(tmp.resolve("staging"));
         BundleManifest m = BundleWriter.scan(staging, TestBundles.METADATA);
