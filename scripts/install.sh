@@ -22,8 +22,8 @@
 # Where the agent bundle (kubestead-agent-VERSION-linux-ARCH.tar.gz) comes from, first match:
 #   1. $KUBESTEAD_BUNDLE, with SHA256SUMS beside it
 #   2. a bundle and SHA256SUMS beside this script (when run as a file)
-#   3. an airgap bundle kubestead-airgap-*.tar* beside this script, holding the members
-#      agent/kubestead-agent-VERSION-linux-ARCH.tar.gz and agent/SHA256SUMS
+#   3. an airgap bundle kubestead-airgap-*.tar* (.tar.zst needs zstd, .tar.gz gzip) beside this
+#      script, holding the members agent/kubestead-agent-VERSION-linux-ARCH.tar.gz and agent/SHA256SUMS
 #   4. a source checkout (this file is REPO/scripts/install.sh): REPO/installer/target/dist,
 #      built first with `mvn -q -B -DskipTests package` if no bundle is there
 #   5. downloaded, SHA256SUMS first, from $KUBESTEAD_URL or else the URL this script was served
@@ -221,20 +221,42 @@ find_bundle_beside() {
 }
 
 # --- an airgap bundle holds agent/kubestead-agent-*-linux-ARCH.tar.gz and agent/SHA256SUMS ---
+# One pass over the (possibly GiB-sized) bundle; its signature and other files are the agent's to check.
 find_airgap_beside() {
-    local airgap member prefix
+    local airgap dir
     airgap=$(newest_file "$1"/kubestead-airgap-*.tar*)
     if [ -z "$airgap" ]; then return 0; fi
+    if [ "$(magic_of "$airgap")" = 28b52ffd ] && ! command -v zstd >/dev/null 2>&1; then
+        fatal "zstd is missing, and $airgap is zstd-compressed: install zstd (apt-get install zstd, or dnf install zstd) and run again, or use the .tar.gz bundle"
+    fi
     info "looking for the agent bundle in airgap bundle $airgap"
     # the agent verifies and extracts the rest of it
     export KUBESTEAD_AIRGAP_BUNDLE=$airgap
-    member=$(tar -tf "$airgap" | grep -E "^(\./)?agent/kubestead-agent-[^/]+-linux-$ARCH\.tar\.gz\$" | sort -V | tail -n 1) ||
+    dir=$TMP_DIR/airgap
+    mkdir -p "$dir"
+    airgap_cat "$airgap" | tar -xf - -C "$dir" --no-same-owner --wildcards \
+        '*agent/kubestead-agent-*.tar.gz' '*agent/SHA256SUMS' 2>"$TMP_DIR/airgap.err" ||
+        fatal "airgap bundle $airgap is unreadable or has no agent/kubestead-agent-*.tar.gz and agent/SHA256SUMS: $(head -n 2 "$TMP_DIR/airgap.err" | tr '\n' ' ')"
+    BUNDLE=$(newest_file "$dir"/agent/kubestead-agent-*-linux-"$ARCH".tar.gz)
+    SUMS=$dir/agent/SHA256SUMS
+    if [ -z "$BUNDLE" ] || [ -L "$BUNDLE" ]; then
         fatal "airgap bundle $airgap has no agent/kubestead-agent-*-linux-$ARCH.tar.gz"
-    prefix=${member%%agent/*}
-    tar -xf "$airgap" -C "$TMP_DIR" -- "$member" "${prefix}agent/SHA256SUMS" ||
-        fatal "cannot extract $member and ${prefix}agent/SHA256SUMS from $airgap"
-    BUNDLE=$TMP_DIR/$member
-    SUMS=$TMP_DIR/${prefix}agent/SHA256SUMS
+    fi
+    if [ ! -f "$SUMS" ] || [ -L "$SUMS" ]; then fatal "airgap bundle $airgap has no agent/SHA256SUMS"; fi
+}
+
+# --- the first four bytes of a file, as hex (28b52ffd: zstd, 1f8b...: gzip) ---
+magic_of() {
+    head -c 4 -- "$1" | od -An -tx1 | tr -d ' \n'
+}
+
+# --- an airgap bundle decompressed to stdout: zstd (the default), gzip or plain tar, told by its magic ---
+airgap_cat() {
+    case $(magic_of "$1") in
+        28b52ffd) zstd -dcq -- "$1" ;;
+        1f8b*) gzip -dc -- "$1" ;;
+        *) cat -- "$1" ;;
+    esac
 }
 
 has_word() {

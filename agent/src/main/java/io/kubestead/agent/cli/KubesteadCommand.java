@@ -36,6 +36,7 @@ public final class KubesteadCommand implements Runnable {
         cl.addSubcommand("bundle-serve", new BundleServeCommand(env));
         cl.addSubcommand("certs", CertsCommand.commandLine(env.out(), env.err()));
         cl.addSubcommand("preflight", new PreflightCommand(env));
+        cl.addSubcommand("bundle", BundleCommand.commandLine(env));
         cl.addSubcommand("reset", new ResetCommand(env));
         CommandLine reset = cl.getSubcommands().get("reset");
         reset.setUnmatchedOptionsArePositionalParams(true);

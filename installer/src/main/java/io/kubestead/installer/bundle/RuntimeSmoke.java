@@ -86,6 +86,7 @@ public final class RuntimeSmoke {
         check(tls(kp, cert).equals("ok"), "TLS (jdk.crypto.ec, jdk.httpserver, java.net.http)");
         check(new CommandLine(new Cmd()).execute("a", "b") == 2, "picocli");
         check(tarRoundTrip(), "commons-compress tar");
+        check(zstdRoundTrip(), "zstd-jni (its native library loads on this runtime)");
         System.out.println("[bundle] runtime smoke check passed on java " + Runtime.version());
     }
 
@@ -131,6 +132,12 @@ public final class RuntimeSmoke {
         } finally {
             https.stop(0);
         }
+    }
+
+    private static boolean zstdRoundTrip() throws Exception {
+        byte[] input = "air-gap bundle ".repeat(100).getBytes(StandardCharsets.UTF_8);
+        return java.util.Arrays.equals(input, com.github.luben.zstd.Zstd.decompress(com.github.luben.zstd.Zstd.compress(input),
+                input.length));
     }
 
     private static boolean tarRoundTrip() throws Exception {

@@ -1,0 +1,130 @@
+package io.kubestead.agent.cli;
+
+import io.kubestead.agent.bundle.BundleManifest;
+import io.kubestead.agent.bundle.BundleReader;
+import io.kubestead.agent.bundle.BundleSignature;
+import io.kubestead.agent.spec.SpecException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kubestead bundle verify|extract}: check an air-gap bundle's signature and every file in it. */
+@Command(name = "bundle", mixinStandardHelpOptions = true, description = "Verify or extract an air-gap bundle.")
+final class BundleCommand implements Callable<Integer> {
+    private final CliEnvironment env;
+
+    BundleCommand(CliEnvironment env) {
+        this.env = env;
+    }
+
+    static CommandLine commandLine(CliEnvironment env) {
+        return new CommandLine(new BundleCommand(env))
+                .addSubcommand("verify", new Verify(env))
+                .addSubcommand("extract", new Extract(env));
+    }
+
+    @Override
+    public Integer call() {
+        throw new SpecException("bundle needs a subcommand: verify FILE or extract FILE DIR (see 'kubestead bundle --help')");
+    }
+
+    /** The trust options both subcommands take. */
+    static class Trust {
+        @Option(names = "--public-key", paramLabel = "FILE",
+                description = "Trusted Ed25519 public key (PEM); default: the key built into this agent.")
+        Path publicKey;
+
+        @Option(names = "--insecure-skip-bundle-signature",
+                description = "Accept an unsigned or wrongly signed bundle (file hashes are still checked).")
+        boolean skip;
+
+        BundleReader reader(CliEnvironment env, String label) {
+            Ed25519PublicKeyParameters key = null;
+            if (publicKey != null) {
+                try {
+                    key = BundleSignature.readPublicKey(Files.readAllBytes(publicKey), publicKey.toString());
+                } catch (IOException e) {
+                    throw new SpecException("--public-key " + publicKey + " cannot be read: " + e.getMessage());
+                }
+            } else {
+                key = BundleSignature.builtInTrustedKey().orElse(null);
+            }
+            if (key == null && !skip) {
+                throw new SpecException("no trusted bundle key: this agent has none built in; give --public-key FILE"
+                        + " (bundle-signing.pub from 'installer keygen') or --insecure-skip-bundle-signature");
+            }
+            if (skip) {
+                env.err().println("kubestead: warning: not checking the bundle's signature (--insecure-skip-bundle-signature)");
+            }
+            return new BundleReader(key, skip, new ProgressPrinter(env.out(), label, env.terminal()));
+        }
+    }
+
+    static Path existing(Path bundle) {
+        if (!Files.isRegularFile(bundle)) {
+            throw new SpecException("bundle " + bundle + " does not exist or is not a file");
+        }
+        return bundle;
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check the bundle's signature and every file's size and SHA-256, writing nothing.")
+    static final class Verify implements Callable<Integer> {
+        private final CliEnvironment env;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "kubestead-airgap-*.tar.zst or .tar.gz")
+        Path bundle;
+
+        @CommandLine.Mixin
+        Trust trust = new Trust();
+
+        Verify(CliEnvironment env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            BundleManifest m = trust.reader(env, "verifying").verify(existing(bundle));
+            env.out().printf("bundle %s: OK (%s, Kubernetes %s/%s, %d files, %d images)%n", bundle.getFileName(),
+                    trust.skip ? "signature NOT checked" : "signature verified", m.kubernetesVersion(), m.arch(),
+                    m.files().size(), m.images().size());
+            env.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "extract", mixinStandardHelpOptions = true,
+            description = {"Verify and extract the bundle into DIR in one pass. DIR is created (its parent must exist)",
+                "or replaces an earlier extracted bundle; a refused bundle leaves DIR as it was."})
+    static final class Extract implements Callable<Integer> {
+        private final CliEnvironment env;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "kubestead-airgap-*.tar.zst or .tar.gz")
+        Path bundle;
+
+        @Parameters(index = "1", paramLabel = "DIR", description = "where to extract, e.g. /var/lib/kubestead/bundle")
+        Path dir;
+
+        @CommandLine.Mixin
+        Trust trust = new Trust();
+
+        Extract(CliEnvironment env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            BundleManifest m = trust.reader(env, "extracting").extract(existing(bundle), dir);
+            env.out().printf("bundle %s: extracted %d files (%d MiB) to %s%n", bundle.getFileName(), m.files().size(),
+                    m.totalBytes() >> 20, dir);
+            env.out().flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.kubestead.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubestead.agent.bundle.BundleManifest;
+import io.kubestead.agent.bundle.BundleSignature;
+import io.kubestead.agent.bundle.BundleWriter;
+import io.kubestead.agent.bundle.Compression;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundleCommandTest {
+    @TempDir
+    Path tmp;
+
+    private final Ed25519PrivateKeyParameters key = BundleSignature.generate(new SecureRandom());
+    private Path bundle;
+    private Path pub;
+
+    @BeforeEach
+    void bundle() throws Exception {
+        Path staging = Files.createDirectories(tmp.resolve("staging/bin"));
+        Files.write(staging.resolve("kubeadm"), new byte[3 << 20]);
+        bundle = tmp.resolve("kubestead-airgap-1.33.4-linux-amd64.tar.zst");
+        new BundleWriter(Compression.ZSTD).write(tmp.resolve("staging"),
+                new BundleWriter.Metadata("1.33.4", "amd64", "2026-01-01T00:00:00Z", List.of()), key, bundle);
+        pub = Files.write(tmp.resolve("k.pub"), BundleSignature.publicKeyPem(key.generatePublicKey()));
+    }
+
+    @Test
+    void verifyPrintsProgressLinesOffATerminalAndTheResult() {
+        CliHarness cli = new CliHarness(tmp);
+        assertEquals(0, cli.run("bundle", "verify", bundle.toString(), "--public-key", pub.toString()), cli.err.toString());
+        List<String> lines = cli.out.toString().lines().toList();
+        assertEquals("verifying   0% 0/3 MiB", lines.get(0));
+        assertEquals("verifying 100% 3/3 MiB", lines.get(lines.size() - 2));
+        assertEquals("bundle kubestead-airgap-1.33.4-linux-amd64.tar.zst: OK (signature verified, Kubernetes 1.33.4/amd64,"
+                + " 1 files, 0 images)", lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void extractWritesTheTreeAndAWrongKeyFailsWithOneLine() throws Exception {
+        CliHarness cli = new CliHarness(tmp);
+        Path dir = tmp.resolve("out");
+        assertEquals(0, cli.run("bundle", "extract", bundle.toString(), dir.toString(), "--public-key", pub.toString()),
+                cli.err.toString());
+        assertEquals(3 << 20, Files.size(dir.resolve("bin/kubeadm")));
+        BundleManifest m = BundleManifest.parse(Files.readAllBytes(dir.resolve("manifest.json")));
+        assertEquals("1.33.4", m.kubernetesVersion());
+
+        Path other = Files.write(tmp.resolve("other.pub"),
+                BundleSignature.publicKeyPem(BundleSignature.generate(new SecureRandom()).generatePublicKey()));
+        CliHarness wrong = new CliHarness(tmp);
+        assertEquals(1, wrong.run("bundle", "extract", bundle.toString(), tmp.resolve("out2").toString(),
+                "--public-key", other.toString()));
+        assertEquals("kubestead: bundle kubestead-airgap-1.33.4-linux-amd64.tar.zst: manifest.sig does not verify with"
+                + " the trusted key (wrong key or altered manifest)\n", wrong.err.toString());
+        assertTrue(Files.notExists(tmp.resolve("out2")));
+    }
+
+    @Test
+    void withoutAKeyItAsksForOneAndSkippingWarns() {
+        CliHarness cli = new CliHarness(tmp);
+        assertEquals(2, cli.run("bundle", "verify", bundle.toString()));
+        assertTrue(cli.err.toString().startsWith("kubestead: no trusted bundle key"), cli.err.toString());
+        CliHarness skip = new CliHarness(tmp);
+        assertEquals(0, skip.run("bundle", "verify", bundle.toString(), "--insecure-skip-bundle-signature"));
+        assertTrue(skip.err.toString().contains("not checking the bundle's signature"), skip.err.toString());
+        assertTrue(skip.out.toString().contains("OK (signature NOT checked"), skip.out.toString());
+    }
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Air-gap bundle benchmark (run by hand, not part of the test suite):
+#   bench/airgap/run.sh [WORKDIR]      (default /tmp/kubestead-bench-airgap; needs ~6 GiB free)
+# Makes a ~1 GiB staging tree (incompressible random "image" tars plus real, compressible binaries), packs it
+# with `installer bundle pack` (zstd and gzip), then for each compression compares
+#   kubestead bundle verify FILE     (signature + every SHA-256, writes nothing)
+#   kubestead bundle extract FILE DIR (verify + extract, one pass)
+#   tar -xzf / tar --zstd -xf        (GNU tar, verifies nothing)
+# each under /usr/bin/time -v (wall time, peak RSS of the whole process), the JVM capped at -Xmx256m.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${1:-/tmp/kubestead-bench-airgap}
+HEAP=${BENCH_HEAP:--Xmx256m}
+RUNS=${BENCH_RUNS:-3}
+mkdir -p "$WORK"
+
+# --- classpath: this checkout's classes first, then the dependencies ---
+(cd "$REPO" && mvn -q -B -o -pl agent,installer compile)
+for m in agent installer; do
+    (cd "$REPO" && mvn -q -B -o -pl $m dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp-$m.txt")
+done
+CP="$REPO/agent/target/classes:$REPO/installer/target/classes:$(cat "$WORK/cp-agent.txt"):$(cat "$WORK/cp-installer.txt")"
+installer() { java "$HEAP" -cp "$CP" io.kubestead.installer.cli.InstallerMain "$@"; }
+
+# --- the staging tree: ~900 MiB random in 4 files, ~120 MiB of real binaries and text ---
+STAGING=$WORK/staging
+if [ ! -f "$WORK/staging.complete" ]; then
+    rm -rf "$STAGING"
+    mkdir -p "$STAGING/images" "$STAGING/bin" "$STAGING/manifests"
+    head -c $((400 << 20)) /dev/urandom >"$STAGING/images/kube-apiserver.tar"
+    head -c $((250 << 20)) /dev/urandom >"$STAGING/images/etcd.tar"
+    head -c $((200 << 20)) /dev/urandom >"$STAGING/images/kube-controller-manager.tar"
+    head -c $((50 << 20)) /dev/urandom >"$STAGING/images/pause.tar"
+    cp /usr/bin/etcd "$STAGING/bin/kubelet"
+    cp /usr/bin/etcdctl "$STAGING/bin/kubeadm"
+    cp /usr/sbin/haproxy "$STAGING/bin/crictl"
+    cat /usr/bin/etcd /usr/bin/etcdctl /usr/bin/etcd /usr/bin/etcdctl >"$STAGING/bin/kubectl"
+    find /usr/share/doc -name '*.gz' -prune -o -type f -print0 | head -z -n 4000 | xargs -0 cat >"$STAGING/manifests/docs.txt" 2>/dev/null || true
+    chmod 755 "$STAGING"/bin/*
+    touch "$WORK/staging.complete"
+fi
+SIZE=$(du -sb "$STAGING" | cut -f1)
+echo "staging: $((SIZE >> 20)) MiB in $(find "$STAGING" -type f | wc -l) files"
+
+KEYS=$WORK/keys
+[ -f "$KEYS/bundle-signing.key" ] || installer keygen --out "$KEYS" >/dev/null
+
+# --- measure: "label wall_s rss_mib" ---
+measure() {
+    local label=$1 log
+    shift
+    log=$(mktemp)
+    /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; rm -f "$log"; return 1; }
+    awk -v label="$label" -v size="$SIZE" '
+        /Elapsed \(wall clock\)/ { n = split($NF, t, ":"); wall = (n == 3) ? t[1] * 3600 + t[2] * 60 + t[3] : t[1] * 60 + t[2] }
+        /Maximum resident set size/ { rss = $NF / 1024 }
+        /User time/ { user = $NF } /System time/ { sys = $NF }
+        END { printf "%-34s wall %7.2f s  cpu %7.2f s  %7.1f MiB/s  peak RSS %6.1f MiB\n", label, wall, user + sys, size / 1048576 / wall, rss }' "$log"
+    rm -f "$log"
+}
+
+PUB=$KEYS/bundle-signing.pub
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for c in zst gz; do
+    bundle=$WORK/kubestead-airgap-1.33.4-linux-amd64.tar.$c
+    flag=(); [ "$c" = gz ] && flag=(--gzip)
+    rm -f "$bundle"
+    measure "pack ($c)" java "$HEAP" -cp "$CP" io.kubestead.installer.cli.InstallerMain bundle pack "$STAGING" --out "$bundle" \
+        --key "$KEYS/bundle-signing.key" "${flag[@]}" --kubernetes-version 1.33.4 --arch amd64 --created 2026-01-01T00:00:00Z
+    echo "bundle $c: $(($(stat -c %s "$bundle") >> 20)) MiB"
+    for run in $(seq "$RUNS"); do
+        measure "kubestead bundle verify ($c) #$run" java "$HEAP" -cp "$CP" io.kubestead.agent.cli.Main bundle verify "$bundle" --public-key "$PUB"
+        rm -rf "$WORK/out"
+        measure "kubestead bundle extract ($c) #$run" java "$HEAP" -cp "$CP" io.kubestead.agent.cli.Main bundle extract "$bundle" "$WORK/out" --public-key "$PUB"
+        rm -rf "$WORK/out" && mkdir -p "$WORK/out"
+        if [ "$c" = gz ]; then
+            measure "tar -xzf #$run" tar -xzf "$bundle" -C "$WORK/out"
+        else
+            measure "tar --zstd -xf #$run" tar --zstd -xf "$bundle" -C "$WORK/out"
+        fi
+        rm -rf "$WORK/out"
+    done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

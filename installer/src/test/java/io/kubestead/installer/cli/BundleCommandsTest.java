@@ -1,0 +1,86 @@
+package io.kubestead.installer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubestead.agent.bundle.BundleProgress;
+import io.kubestead.agent.bundle.BundleReader;
+import io.kubestead.agent.bundle.BundleSignature;
+import io.kubestead.agent.bundle.BundleException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BundleCommandsTest {
+    @TempDir
+    Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = InstallerMain.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    private Ed25519PublicKeyParameters pub(Path dir) throws Exception {
+        return BundleSignature.readPublicKey(Files.readAllBytes(dir.resolve("bundle-signing.pub")), "pub");
+    }
+
+    @Test
+    void keygenPackVerifyAndResign() throws Exception {
+        Path keys = tmp.resolve("keys");
+        assertEquals(0, run("keygen", "--out", keys.toString()), err.toString());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("bundle-signing.key"))));
+        assertFalse(out.toString().contains("PRIVATE KEY"), "the secret is never printed");
+        assertEquals(2, run("keygen", "--out", keys.toString()), "an existing key is never replaced");
+        assertTrue(err.toString().contains("never replaced"), err.toString());
+
+        Path staging = Files.createDirectories(tmp.resolve("staging/images"));
+        Files.writeString(staging.resolve("pause.tar"), "oci");
+        Path bundle = tmp.resolve("kubestead-airgap-1.33.4-linux-amd64.tar.gz");
+        assertEquals(0, run("bundle", "pack", tmp.resolve("staging").toString(), "--out", bundle.toString(), "--gzip",
+                "--key", keys.resolve("bundle-signing.key").toString(), "--kubernetes-version", "1.33.4", "--arch", "amd64",
+                "--created", "2026-01-01T00:00:00Z", "--image", "registry.k8s.io/pause:3.10=images/pause.tar"), err.toString());
+        assertEquals("registry.k8s.io/pause:3.10",
+                new BundleReader(pub(keys), false, BundleProgress.NONE).verify(bundle).images().get(0).ref());
+
+        Path other = tmp.resolve("other");
+        assertEquals(0, run("keygen", "--out", other.toString()));
+        Path resigned = tmp.resolve("resigned.tar.gz");
+        assertEquals(0, run("sign", bundle.toString(), "--key", other.resolve("bundle-signing.key").toString(),
+                "--out", resigned.toString()), err.toString());
+        new BundleReader(pub(other), false, BundleProgress.NONE).verify(resigned);
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(BundleException.class,
+                () -> new BundleReader(pub(keys), false, BundleProgress.NONE).verify(resigned)).getMessage().contains("does not verify"));
+        // Signing in place with the original key gives back the original bytes.
+        byte[] original = Files.readAllBytes(bundle);
+        assertEquals(0, run("sign", resigned.toString(), "--key", keys.resolve("bundle-signing.key").toString()), err.toString());
+        assertArrayEquals(original, Files.readAllBytes(resigned));
+        assertEquals(java.util.List.of("keys", "kubestead-airgap-1.33.4-linux-amd64.tar.gz", "other", "resigned.tar.gz", "staging"),
+                Files.list(tmp).map(p -> p.getFileName().toString()).sorted().toList(), "no work directories left");
+    }
+
+    @Test
+    void packWithoutMetadataOrWithABadKeyIsAUsageError() throws Exception {
+        Files.createDirectories(tmp.resolve("staging"));
+        Path notKey = Files.writeString(tmp.resolve("k"), "nope");
+        assertEquals(2, run("bundle", "pack", tmp.resolve("staging").toString(), "--out", tmp.resolve("b.tar.zst").toString(),
+                "--key", notKey.toString()));
+        assertTrue(err.toString().startsWith("[ERROR] STAGING has no manifest.json"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("bundle", "pack", tmp.resolve("staging").toString(), "--out", tmp.resolve("b.tar.zst").toString(),
+                "--key", notKey.toString(), "--kubernetes-version", "1.33.4", "--arch", "amd64", "--created", "2026-01-01T00:00:00Z"));
+        assertTrue(err.toString().startsWith("[ERROR] --key " + notKey + ": "), err.toString());
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# install.sh finds the agent in a signed airgap bundle made by `installer bundle pack` (zstd and gzip).
+# Run: bats tests/bats/airgap-bundle.bats   (builds the agent bundle once if installer/target/dist lacks it)
+
+load helpers
+
+setup_file() {
+    ensure_bundle
+    command -v zstd >/dev/null || { echo "zstd is missing (apt-get install zstd)" >&2; return 1; }
+    local stage=$BATS_FILE_TMPDIR/stage
+    mkdir -p "$stage/agent" "$stage/bin"
+    cp "$(real_bundle)" "$DIST/SHA256SUMS" "$stage/agent/"
+    printf '#!/bin/sh\necho kubeadm\n' >"$stage/bin/kubeadm"
+    chmod 755 "$stage/bin/kubeadm"
+    "$INSTALLER" keygen --out "$BATS_FILE_TMPDIR/keys" >/dev/null
+    export ZST=$BATS_FILE_TMPDIR/zst/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst
+    export GZ=$BATS_FILE_TMPDIR/gz/kubestead-airgap-1.33.4-linux-$ARCH.tar.gz
+    mkdir -p "$(dirname "$ZST")" "$(dirname "$GZ")"
+    local words=(--key "$BATS_FILE_TMPDIR/keys/bundle-signing.key" --kubernetes-version 1.33.4 --arch "$ARCH"
+        --created 2026-01-01T00:00:00Z)
+    "$INSTALLER" bundle pack "$stage" --out "$ZST" "${words[@]}" >/dev/null
+    "$INSTALLER" bundle pack "$stage" --out "$GZ" --gzip "${words[@]}" >/dev/null
+}
+
+setup() {
+    cd "$BATS_TEST_TMPDIR"
+}
+
+@test "the packed bundle is zstd with manifest.json and manifest.sig first" {
+    [ "$(head -c 4 "$ZST" | od -An -tx1 | tr -d ' \n')" = 28b52ffd ]
+    run tar --zstd -tf "$ZST"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = manifest.json ]
+    [ "${lines[1]}" = manifest.sig ]
+    [ "${lines[2]}" = agent/SHA256SUMS ]
+    [ "${lines[3]}" = "agent/$(basename "$(real_bundle)")" ]
+    [ "${lines[4]}" = bin/kubeadm ]
+}
+
+@test "install.sh finds the agent in a .tar.zst airgap bundle beside it" {
+    cp "$INSTALL_SH" "$(dirname "$ZST")/"
+    run bash "$(dirname "$ZST")/install.sh" airgap dry-run=dr
+    echo "$output"
+    [[ $output == *"looking for the agent bundle in airgap bundle $ZST"* ]]
+    [[ $output == *"checksum ok"* ]]
+    assert_agent_ran "$BATS_TEST_TMPDIR/dr" install airgap "dry-run=$BATS_TEST_TMPDIR/dr"
+}
+
+@test "install.sh finds the agent in a .tar.gz airgap bundle beside it" {
+    cp "$INSTALL_SH" "$(dirname "$GZ")/"
+    run bash "$(dirname "$GZ")/install.sh" airgap dry-run=dr
+    echo "$output"
+    [[ $output == *"looking for the agent bundle in airgap bundle $GZ"* ]]
+    [[ $output == *"checksum ok"* ]]
+    assert_agent_ran "$BATS_TEST_TMPDIR/dr" install airgap "dry-run=$BATS_TEST_TMPDIR/dr"
+}
+
+@test "without zstd a .tar.zst bundle stops with an error saying what to install" {
+    mkdir -p nozstd rel
+    local f
+    for f in /usr/bin/* /usr/sbin/*; do
+        case ${f##*/} in zstd | unzstd | zstdcat | zstdmt | pzstd) continue ;; esac
+        ln -sf "$f" "nozstd/${f##*/}"
+    done
+    cp "$ZST" "$INSTALL_SH" rel/
+    PATH=$BATS_TEST_TMPDIR/nozstd run bash rel/install.sh airgap dry-run=dr
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"[ERROR] zstd is missing, and $BATS_TEST_TMPDIR/rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst is zstd-compressed: install zstd"* ]]
+    assert_nothing_unpacked dr
+}
+
+@test "an airgap bundle without the agent is refused by name" {
+    mkdir -p stage/bin rel
+    printf 'x' >stage/bin/kubeadm
+    tar --zstd -cf rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst -C stage bin
+    cp "$INSTALL_SH" rel/
+    run bash rel/install.sh airgap dry-run=dr
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"[ERROR] airgap bundle $BATS_TEST_TMPDIR/rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst is unreadable or has no agent/kubestead-agent-*.tar.gz"* ]]
+}
