@@ -40,7 +40,10 @@ public record CliEnvironment(
     io.kubestead.agent.plan.phases.InstallContext installContext() {
         return new io.kubestead.agent.plan.phases.InstallContext(facts, AgentHome.detect(), new java.security.SecureRandom(),
                 java.util.Optional.ofNullable(variables.get("KUBESTEAD_BASE_URL")).filter(u -> !u.isBlank()),
-                java.util.Optional.ofNullable(variables.get("SUDO_USER")), balancerCheckPatience, controlPlaneGate);
+                java.util.Optional.ofNullable(variables.get("SUDO_USER")), balancerCheckPatience, controlPlaneGate,
+                // the air-gap archive install.sh found beside itself
+                java.util.Optional.ofNullable(variables.get("KUBESTEAD_AIRGAP_BUNDLE")).filter(s -> !s.isBlank())
+                        .map(java.nio.file.Path::of));
     }
 
     public static CliEnvironment system() {

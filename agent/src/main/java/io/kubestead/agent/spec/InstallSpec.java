@@ -35,7 +35,8 @@ public record InstallSpec(
         int certValidityDays,
         Map<String, Path> providedCas,
         Set<String> preflightIgnore,
-        Duration tokenTtl) {
+        Duration tokenTtl,
+        BundleTrust bundleTrust) {
 
     public InstallSpec {
         certSans = List.copyOf(certSans);

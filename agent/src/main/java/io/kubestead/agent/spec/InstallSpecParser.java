@@ -80,7 +80,7 @@ public final class InstallSpecParser {
         LoadBalancer lb = loadBalancer(w, ha);
         return new InstallSpec(ha, lb, w.has("taint-control-plane"), w.has("airgap"), version, nodeName,
                 privateAddress, publicAddress, sans, pods, services, clusterName, "cluster.local", apiName,
-                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl);
+                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, BundleTrust.from(w));
     }
 
     private LoadBalancer loadBalancer(Words w, boolean ha) {

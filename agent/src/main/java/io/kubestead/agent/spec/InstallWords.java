@@ -16,6 +16,8 @@ public final class InstallWords {
             WordDef.value("vip", "IP", "a virtual IP that keepalived moves among the masters (one L2 segment, no balancer)"),
             WordDef.flag("taint-control-plane", "keep workloads off the masters (NoSchedule taint); add workers before apps"),
             WordDef.flag("airgap", "install from the air-gap bundle beside install.sh; no network access"),
+            BundleTrust.KEY_WORD,
+            BundleTrust.SKIP_WORD,
             WordDef.value("kubernetes-version", "1.N[.P]", "Kubernetes version to install"),
             WordDef.value("node-name", "NAME", "this node's name (default: the host name, lower-cased)"),
             WordDef.value("private-address", "IP", "address the cluster uses to reach this node (default: the host's primary address)"),

@@ -26,7 +26,8 @@ public record JoinSpec(
         int bundleServerPort,
         Set<String> preflightIgnore,
         boolean yes,
-        Path dryRunDir) {
+        Path dryRunDir,
+        BundleTrust bundleTrust) {
 
     public JoinSpec {
         masters = List.copyOf(masters);

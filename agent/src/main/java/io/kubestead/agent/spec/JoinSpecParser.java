@@ -80,7 +80,7 @@ public final class JoinSpecParser {
                 key == null ? null : key.toLowerCase(Locale.ROOT), version, clusterName, nodeName, address,
                 w.has("taint-control-plane"), w.has("airgap"),
                 w.value("bundle-server-port", s -> Integer.parseInt(InstallSpecParser.port(s)), "give a port")
-                        .orElse(DEFAULT_BUNDLE_SERVER_PORT), ignore, w.has("yes"), dryRun);
+                        .orElse(DEFAULT_BUNDLE_SERVER_PORT), ignore, w.has("yes"), dryRun, BundleTrust.from(w));
     }
 
     private static SpecException missing(String word) {

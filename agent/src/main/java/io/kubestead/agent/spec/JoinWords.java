@@ -23,6 +23,8 @@ public final class JoinWords {
             WordDef.value("private-address", "IP", "address the cluster uses to reach this node"),
             WordDef.flag("taint-control-plane", "keep workloads off this master"),
             WordDef.flag("airgap", "install from the air-gap bundle; no network access"),
+            BundleTrust.KEY_WORD,
+            BundleTrust.SKIP_WORD,
             WordDef.value("bundle-server-port", "PORT", "port of the masters' air-gap bundle server (default 6446)"),
             WordDef.value("preflight-ignore", "CHECK,...", "skip the named preflight checks"),
             WordDef.value("expires", "TIME", "when the token or key expires (informational, from the join script)"),

@@ -117,6 +117,54 @@ class AirgapFlowTest {
         }
     }
 
+    /** A signed archive as the installer packs it, from the same files; returns its path. */
+    static Path signedArchive(Path dir, org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters key) throws Exception {
+        String version = new SupportedVersions().defaultVersion().toString();
+        Path staging = FakeBundle.standard().image(PAUSE, "images/pause.tar", "oci layout".getBytes(StandardCharsets.UTF_8))
+                .writeTo(dir.resolve("staging"));
+        Files.delete(staging.resolve("manifest.json"));
+        Path archive = dir.resolve("kubestead-airgap-" + version + "-linux-amd64.tar.zst");
+        new io.kubestead.agent.bundle.BundleWriter(io.kubestead.agent.bundle.Compression.ZSTD).write(staging,
+                new io.kubestead.agent.bundle.BundleWriter.Metadata(version, "amd64", "2026-01-01T00:00:00Z",
+                        List.of(new io.kubestead.agent.bundle.BundleManifest.ImageEntry(PAUSE, "images/pause.tar"))),
+                key, archive);
+        return archive;
+    }
+
+    @Test
+    void theArchiveBesideInstallShIsVerifiedWithTheGivenKeyExtractedAndInstalled() throws Exception {
+        var keys = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom());
+        Path pub = tmp.resolve("bundle-signing.pub");
+        Files.write(pub, io.kubestead.agent.bundle.BundleSignature.publicKeyPem(keys.generatePublicKey()));
+        Path archive = signedArchive(tmp.resolve("release"), keys);
+
+        StandInNode m1 = new StandInNode(tmp.resolve("m1"));
+        KubeadmStandIn kubeadm = InstallFlowTest.kubeadm(m1, new StandInCluster());
+        CliHarness h = new CliHarness(tmp, m1.root, kubeadm);
+        h.variables.put("KUBESTEAD_AIRGAP_BUNDLE", archive.toString());
+        assertEquals(0, h.run("install", "airgap", "yes", "bundle-public-key=" + pub), h.err + "\n" + kubeadm.rejections());
+        assertTrue(Files.exists(m1.root.resolve("var/lib/kubestead/bundle/images/pause.tar")));
+        assertTrue(Files.exists(m1.root.resolve("usr/bin/kubeadm")));
+        assertTrue(h.out.toString().contains("verified and extracted 100%"), h.out.toString());
+    }
+
+    @Test
+    void anArchiveSignedByAnotherKeyIsRefusedAndNothingIsInstalled() throws Exception {
+        var ours = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom());
+        var theirs = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom());
+        Path pub = tmp.resolve("bundle-signing.pub");
+        Files.write(pub, io.kubestead.agent.bundle.BundleSignature.publicKeyPem(ours.generatePublicKey()));
+        Path archive = signedArchive(tmp.resolve("release"), theirs);
+
+        StandInNode m1 = new StandInNode(tmp.resolve("m1"));
+        CliHarness h = new CliHarness(tmp, m1.root, InstallFlowTest.kubeadm(m1, new StandInCluster()));
+        h.variables.put("KUBESTEAD_AIRGAP_BUNDLE", archive.toString());
+        assertNotEquals(0, h.run("install", "airgap", "yes", "bundle-public-key=" + pub));
+        assertTrue(h.err.toString().contains("manifest.sig does not verify with the trusted key"), h.err.toString());
+        assertFalse(Files.exists(m1.root.resolve("var/lib/kubestead/bundle")));
+        assertFalse(Files.exists(m1.root.resolve("usr/bin/kubeadm")));
+    }
+
     @Test
     void anAirgappedInstallWithoutABundleSaysWhereToPutIt() throws Exception {
         StandInNode m1 = new StandInNode(tmp.resolve("m1"));

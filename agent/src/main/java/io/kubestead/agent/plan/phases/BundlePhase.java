@@ -29,18 +29,11 @@ public final class BundlePhase implements Phase {
         this.fetch = fetch;
     }
 
-    /**
-     * The archive verifier and extractor: the bundle package's reader, to be supplied here by the integrator once it
-     * lands. Until then only an already extracted bundle, or one fetched from a master, can be used.
-     */
-    public static Optional<Extractor> extractor() {
-        return Optional.empty();
+    /** The archive verifier and extractor: the bundle package's reader, trusting what the words say. */
+    public static Optional<Extractor> extractor(io.kubestead.agent.spec.BundleTrust trust) {
+        return Optional.of(new io.kubestead.agent.airgap.VerifiedExtractor(trust));
     }
 
-    /** The archive install.sh found, if any. */
-    public static Optional<Path> archiveFromEnvironment() {
-        return Optional.ofNullable(System.getenv(ARCHIVE_ENV)).filter(s -> !s.isBlank()).map(Path::of);
-    }
 
     @Override
     public String id() {

@@ -12,7 +12,13 @@ import java.util.Optional;
  */
 public record InstallContext(HostFacts facts, Optional<Path> agentHome, SecureRandom random, Optional<String> baseUrl,
                              Optional<String> sudoUser, java.time.Duration balancerCheckPatience,
-                             ControlPlaneGateSetup controlPlaneGate) {
+                             ControlPlaneGateSetup controlPlaneGate, Optional<Path> airgapArchive) {
+    public InstallContext(HostFacts facts, Optional<Path> agentHome, SecureRandom random, Optional<String> baseUrl,
+                          Optional<String> sudoUser, java.time.Duration balancerCheckPatience,
+                          ControlPlaneGateSetup controlPlaneGate) {
+        this(facts, agentHome, random, baseUrl, sudoUser, balancerCheckPatience, controlPlaneGate, Optional.empty());
+    }
+
     /** With the real control-plane join gate (it connects to the cluster only when a master joins). */
     public InstallContext(HostFacts facts, Optional<Path> agentHome, SecureRandom random, Optional<String> baseUrl,
                           Optional<String> sudoUser, java.time.Duration balancerCheckPatience) {

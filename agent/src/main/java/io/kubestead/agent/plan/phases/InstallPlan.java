@@ -60,7 +60,7 @@ public final class InstallPlan {
         phases.add(new SwapPhase());
         phases.add(new KernelPhase(spec.podCidr().ipv6() || spec.serviceCidr().ipv6()));
         if (spec.airgap()) {
-            phases.add(new BundlePhase(BundlePhase.archiveFromEnvironment(), BundlePhase.extractor(), Optional.empty()));
+            phases.add(new BundlePhase(context.airgapArchive(), BundlePhase.extractor(spec.bundleTrust()), Optional.empty()));
         }
         phases.add(new ContainerdPhase(pm, ContainerdConfig.pauseImage(IMAGE_REPOSITORY, spec.kubernetesVersion()), spec.airgap()));
         phases.add(new KubernetesPackagesPhase(pm, spec.kubernetesVersion(), spec.airgap()));

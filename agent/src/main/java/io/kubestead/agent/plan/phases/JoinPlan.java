@@ -42,7 +42,7 @@ public final class JoinPlan {
             // with no archive beside install.sh, the bundle comes from a master: the operator copies install.sh only
             Optional<BundleFetch> fetch = spec.bundleSources().isEmpty() ? Optional.empty() : Optional.of(new BundleFetch(
                     spec.bundleSources(), spec.bundleServerPort(), spec.token(), spec.caHash(), Duration.ofSeconds(30)));
-            phases.add(new BundlePhase(BundlePhase.archiveFromEnvironment(), BundlePhase.extractor(), fetch));
+            phases.add(new BundlePhase(context.airgapArchive(), BundlePhase.extractor(spec.bundleTrust()), fetch));
         }
         phases.add(new SwapPhase());
         phases.add(new KernelPhase(spec.privateAddress().contains(":")));

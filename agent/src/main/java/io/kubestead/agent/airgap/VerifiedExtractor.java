@@ -1,0 +1,48 @@
+package io.kubestead.agent.airgap;
+
+import io.kubestead.agent.bundle.BundleReader;
+import io.kubestead.agent.bundle.BundleSignature;
+import io.kubestead.agent.spec.BundleTrust;
+import io.kubestead.agent.spec.SpecException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+
+/** The real {@link Extractor}: the bundle reader's one verified, streaming pass, trusting the key the user chose. */
+public final class VerifiedExtractor implements Extractor {
+    private final BundleTrust trust;
+
+    public VerifiedExtractor(BundleTrust trust) {
+        this.trust = trust;
+    }
+
+    private Ed25519PublicKeyParameters trustedKey() throws java.io.IOException {
+        if (trust.publicKeyFile().isPresent()) {
+            Path file = trust.publicKeyFile().get();
+            return BundleSignature.readPublicKey(Files.readAllBytes(file), file.toString());
+        }
+        return BundleSignature.builtInTrustedKey().orElse(null);
+    }
+
+    @Override
+    public void extract(Path archive, Path targetDir, Consumer<String> progress) throws Exception {
+        Ed25519PublicKeyParameters key = trustedKey();
+        if (key == null && !trust.skipSignature()) {
+            throw new SpecException("this agent has no built-in bundle key: give bundle-public-key=FILE (the"
+                    + " bundle-signing.pub that signed " + archive.getFileName() + "), or insecure-skip-bundle-signature");
+        }
+        if (trust.skipSignature()) {
+            progress.accept("WARNING: the bundle's signature is not checked (insecure-skip-bundle-signature);"
+                    + " every file's SHA-256 still is");
+        }
+        AtomicInteger lastTenth = new AtomicInteger(-1);
+        new BundleReader(key, trust.skipSignature(), (done, total) -> {
+            int tenth = total == 0 ? 10 : (int) (done * 10 / total);
+            if (tenth != lastTenth.getAndSet(tenth)) {
+                progress.accept(String.format("verified and extracted %d%% (%d of %d MiB)", tenth * 10, done >> 20, total >> 20));
+            }
+        }).extract(archive, targetDir);
+    }
+}
