@@ -53,7 +53,15 @@ final class AirgapCommand implements Runnable {
                 description = "Reach this registry over plain http (a local mirror). Repeatable.")
         List<String> plainHttp = new ArrayList<>();
 
-        /** Null until the agent's BundleWriter is wired in (see StagingPacker). */
+        @Option(names = "--signing-key", paramLabel = "FILE",
+                description = "Ed25519 key from 'installer keygen': pack and sign the bundle. Without it the build stops"
+                        + " at the staging directory.")
+        Path signingKey;
+
+        @Option(names = "--gzip", description = "gzip instead of zstd (zstd extracts faster; see bench/README.md).")
+        boolean gzip;
+
+        /** Set by tests; otherwise the agent's BundleWriter with --signing-key. */
         private final StagingPacker packer;
 
         Build() {
@@ -62,6 +70,26 @@ final class AirgapCommand implements Runnable {
 
         Build(StagingPacker packer) {
             this.packer = packer;
+        }
+
+        private Optional<StagingPacker> packer() throws java.io.IOException {
+            if (packer != null) {
+                return Optional.of(packer);
+            }
+            if (signingKey == null) {
+                return Optional.empty();
+            }
+            var key = KeyFiles.privateKey(signingKey);
+            var compression = gzip ? io.kubestead.agent.bundle.Compression.GZIP : io.kubestead.agent.bundle.Compression.ZSTD;
+            return Optional.of((s, outDir) -> {
+                Path file = outDir.resolve(s.bundleFileName(compression.extension()));
+                new io.kubestead.agent.bundle.BundleWriter(compression).write(s.dir(),
+                        new io.kubestead.agent.bundle.BundleWriter.Metadata(s.kubernetesVersion(), s.arch(),
+                                s.created().toString(), s.images().stream()
+                                .map(i -> new io.kubestead.agent.bundle.BundleManifest.ImageEntry(i.ref(), i.path())).toList()),
+                        key, file);
+                return file;
+            });
         }
 
         @Override
@@ -73,11 +101,12 @@ final class AirgapCommand implements Runnable {
                     new ImageFetcher(new HashSet<>(plainHttp)), ConsoleProgress.forStdout());
             StagedBundle staged = builder.build(m, baseDir, dir);
             System.out.printf("[INFO] staging directory ready: %s (%d images)%n", staged.dir(), staged.images().size());
-            Optional<StagingPacker> p = Optional.ofNullable(packer);
+            Optional<StagingPacker> p = packer();
             if (p.isPresent()) {
                 System.out.printf("[INFO] bundle: %s%n", p.get().pack(staged, out));
             } else {
-                System.out.printf("[INFO] pack and sign it with: installer bundle pack %s --out %s%n", staged.dir(), out);
+                System.out.printf("[INFO] pack and sign it with: installer bundle pack %s --out %s --key FILE"
+                        + " (or give --signing-key to this command)%n", staged.dir(), out);
             }
             return 0;
         }
