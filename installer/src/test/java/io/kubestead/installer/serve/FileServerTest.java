@@ -109,7 +109,8 @@ class FileServerTest {
         HttpResponse<String> post = client().send(HttpRequest.newBuilder(uri("/install.sh"))
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
-        String log = logBytes.toString(StandardCharsets.UTF_8);
+        // the server logs a request once its answer is sent, so the line can trail the client's last read
+        String log = awaitLog("POST /install.sh 405");
         assertTrue(log.contains("GET /missing.tar.gz 404"), log);
         assertTrue(log.contains("POST /install.sh 405"), log);
     }
@@ -176,5 +177,15 @@ class FileServerTest {
             out.flush();
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
+    }
+
+    private String awaitLog(String line) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        String log = logBytes.toString(StandardCharsets.UTF_8);
+        while (!log.contains(line) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            log = logBytes.toString(StandardCharsets.UTF_8);
+        }
+        return log;
     }
 }
