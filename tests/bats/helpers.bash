@@ -96,7 +96,10 @@ assert_agent_ran() {
     shift
     [[ $output == *"[INFO] running $launcher $1"* ]] || { echo "install.sh did not reach exec of $launcher $1" >&2; return 1; }
     [[ $output != *"[ERROR]"* ]] || { echo "install.sh reported an error" >&2; return 1; }
-    run "$launcher" "$@"
+    # install.sh hands the agent the air-gap archive it found; the direct run gets the same
+    local archive
+    archive=$(sed -n 's/^\[INFO\] looking for the agent bundle in airgap bundle //p' <<<"$output" | head -n 1)
+    KUBESTEAD_AIRGAP_BUNDLE=$archive run "$launcher" "$@"
     [ "$status" -eq "$st" ] || { echo "via install.sh: exit $st; $launcher $* directly: exit $status" >&2; return 1; }
     run "$launcher" --help
     [ "$status" -eq 0 ] || { echo "$launcher --help: exit $status" >&2; return 1; }

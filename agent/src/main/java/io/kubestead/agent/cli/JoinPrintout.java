@@ -34,8 +34,8 @@ final class JoinPrintout {
             env.out().println("To add masters later, rerun the install with the word 'ha' on this host.");
         }
         show(host, JoinCommands.WORKER_SCRIPT, "To add a worker (valid until " + secrets.get().tokenExpires() + "), run on it:");
-        env.out().println("New commands at any time: 'kubestead join-script " + (masters ? "master' or '" : "")
-                + "kubestead join-script worker' on a master.");
+        env.out().println("New commands at any time: " + (masters ? "'kubestead join-script master' or " : "")
+                + "'kubestead join-script worker' on a master.");
         if (spec.loadBalancer().mode() == LoadBalancer.Mode.EXTERNAL) {
             env.out().println("Add each master to the load balancer " + spec.loadBalancer().external() + " once it has joined.");
         }
