@@ -223,4 +223,26 @@ class InstallFlowTest {
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
     }
+
+    @Test
+    void rerunningASingleMasterInstallWithHaMakesItHighlyAvailable() throws Exception {
+        StandInCluster cluster = new StandInCluster();
+        StandInNode first = new StandInNode(tmp.resolve("m1"));
+        KubeadmStandIn kubeadm1 = kubeadm(first, cluster);
+        assertEquals(0, new CliHarness(tmp, first.root, kubeadm1).run("install"));
+        CliHarness refused = new CliHarness(tmp, first.root, kubeadm1);
+        assertEquals(1, refused.run("join-script", "master"));
+        assertTrue(refused.err.toString().contains("installed without 'ha'"), refused.err.toString());
+        assertTrue(Files.readString(first.root.resolve("etc/hosts")).contains("10.0.0.5"), "single master: the name is the master");
+
+        CliHarness rerun = new CliHarness(tmp, first.root, kubeadm1);
+        assertEquals(0, rerun.run("install", "ha", "yes"), rerun.err + "\n" + kubeadm1.rejections());
+        assertEquals(1, kubeadm1.calls().stream().filter(c -> c.command().equals("init")).count(), "no second init");
+        assertTrue(kubeadm1.calls().stream().anyMatch(c -> c.command().equals("init phase upload-config kubeadm")));
+        assertTrue(Files.readString(first.root.resolve("etc/hosts")).contains("127.0.0.1"), "now the internal balancer");
+        assertTrue(Files.exists(first.root.resolve("etc/kubernetes/manifests/haproxy.yaml")));
+        CliHarness master = new CliHarness(tmp, first.root, kubeadm1);
+        assertEquals(0, master.run("join-script", "master"), master.err.toString());
+        assertTrue(master.out.toString().contains(" control-plane "), master.out.toString());
+    }
 }
