@@ -12,8 +12,8 @@ import java.util.concurrent.BlockingQueue;
  * Chunks are processed strictly in order; a failure on the worker is rethrown to the reader at its next call.
  */
 final class HashingWriter implements AutoCloseable {
-    static final int CHUNK = 1 << 20;
-    static final int DEPTH = 4;
+    static final int CHUNK = 128 << 10;
+    static final int DEPTH = 16;
 
     private record Task(byte[] data, int length, OutputStream out, MessageDigest sha, boolean last) {
     }
