@@ -20,6 +20,10 @@ import picocli.CommandLine.Parameters;
 final class InstallCommand implements Callable<Integer> {
     private final CliEnvironment env;
 
+    @picocli.CommandLine.Option(names = "--skip-phases", split = ",", paramLabel = "PHASE",
+            description = "leave out these phases (ids as in plan.txt, e.g. cni,post/labels); for operators who do a step their own way")
+    java.util.List<String> skipPhases = new ArrayList<>();
+
     @Parameters(arity = "0..*", paramLabel = "WORD", description = "install words, listed below")
     List<String> words = new ArrayList<>();
 
@@ -48,11 +52,12 @@ final class InstallCommand implements Callable<Integer> {
                 .filter(b -> host.exists("/etc/kubernetes/admin.conf"))
                 .map(io.kubestead.agent.spec.InstallSpecJson::read);
         Plan plan = InstallPlan.create(spec, env.installContext(), previous);
+        java.util.Set<String> skip = PlanExecution.checkSkips(plan, skipPhases);
         if (InstallState.resetIfSettingsChanged(host, spec, execution.state())) {
             env.out().println("The install settings changed since the last run: every step checks its work again.");
         }
         execution.run(plan, "Load balancer: " + spec.loadBalancer().describe() + "\n# API endpoint: "
-                + spec.controlPlaneEndpoint());
+                + spec.controlPlaneEndpoint(), skip);
         new JoinPrintout(env).print(host, spec);
         previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint())
                         || !java.util.Objects.equals(p.apiNameTarget(), spec.apiNameTarget())

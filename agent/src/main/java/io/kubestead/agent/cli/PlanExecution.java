@@ -37,9 +37,26 @@ final class PlanExecution {
 
     /** Runs the plan; {@code summary} heads a dry-run's plan.txt. */
     void run(Plan plan, String summary) {
+        run(plan, summary, Set.of());
+    }
+
+    /** A name in {@code skip} that is not a phase of the plan is bad input, found before anything is written. */
+    static Set<String> checkSkips(Plan plan, java.util.Collection<String> skip) {
+        java.util.List<String> ids = plan.phases().stream().map(io.kubestead.agent.plan.Phase::id).toList();
+        for (String id : skip) {
+            if (!ids.contains(id)) {
+                throw new io.kubestead.agent.spec.SpecException("--skip-phases: '" + id + "' is not a phase of " + plan.name()
+                        + "; phases are " + String.join(", ", ids));
+            }
+        }
+        return Set.copyOf(skip);
+    }
+
+    /** Runs the plan without the phases named in {@code skip} (checked with {@link #checkSkips}). */
+    void run(Plan plan, String summary, Set<String> skip) {
         PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
                 env.clock(), dryRun.isPresent(), state());
-        new PlanRunner().run(plan, ctx, Set.of());
+        new PlanRunner().run(plan, ctx, skip);
         dryRun.ifPresent(dir -> DryRun.writePlan(dir, plan, log, summary, env.clock()));
     }
 }

@@ -108,4 +108,18 @@ class InstallCommandTest {
         CliHarness h = new CliHarness(tmp);
         assertEquals(2, h.run("instal"));
     }
+
+    @Test
+    void skipPhasesLeavesThoseOutAndAnUnknownPhaseIsAUsageErrorBeforeAnythingIsWritten() throws IOException {
+        CliHarness h = new CliHarness(tmp);
+        assertEquals(0, h.run("install", "--skip-phases=cni,post/labels", "dry-run=d"), h.err.toString());
+        assertTrue(h.out.toString().contains("[cni] Install the pod network (Flannel): skipped, as asked"), h.out.toString());
+        String plan = Files.readString(tmp.resolve("d/plan.txt"));
+        assertFalse(plan.contains("kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f /etc/kubestead/cni/flannel.yaml"), plan);
+
+        CliHarness bad = new CliHarness(tmp);
+        assertEquals(2, bad.run("install", "--skip-phases=cnii", "dry-run=e"));
+        assertTrue(bad.err.toString().contains("'cnii' is not a phase of install; phases are preflight, agent"), bad.err.toString());
+        assertFalse(Files.exists(tmp.resolve("e/var/lib/kubestead/state.json")));
+    }
 }
