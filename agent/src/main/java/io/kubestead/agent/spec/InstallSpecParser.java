@@ -53,7 +53,7 @@ public final class InstallSpecParser {
         String apiName = w.value("api-name", InstallSpecParser::dnsName, "use a DNS name such as api.example.internal")
                 .orElse("api." + clusterName + ".kubestead.internal");
         String nodeName = w.value("node-name", InstallSpecParser::nodeName,
-                "use lower-case letters, digits, '-' and '.'").orElseGet(this::defaultNodeName);
+                "use lower-case letters, digits, '-' and '.'").orElseGet(() -> nodeNameOfHost(hostName));
         String privateAddress = w.value("private-address", InstallSpecParser::ip, "give an IPv4 or IPv6 address")
                 .orElse(primaryAddress);
         if (privateAddress == null) {
@@ -152,7 +152,8 @@ public final class InstallSpecParser {
         return out;
     }
 
-    private String defaultNodeName() {
+    /** The default node name: the host name, lower-cased, when it is a valid node name (as kubeadm does). */
+    static String nodeNameOfHost(String hostName) {
         String n = hostName == null ? "" : hostName.toLowerCase(Locale.ROOT);
         if (!NODE_NAME.matcher(n).matches() || n.length() > 253) {
             throw new SpecException("the host name '" + hostName + "' is not a valid node name;"

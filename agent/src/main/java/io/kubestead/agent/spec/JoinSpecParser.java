@@ -67,7 +67,7 @@ public final class JoinSpecParser {
                     + "' needs 'endpoint-address=IP' for /etc/hosts; copy the command from 'kubestead join-script'");
         }
         String nodeName = w.value("node-name", InstallSpecParser::nodeName, "use lower-case letters, digits, '-' and '.'")
-                .orElseGet(this::defaultNodeName);
+                .orElseGet(() -> InstallSpecParser.nodeNameOfHost(hostName));
         String address = w.value("private-address", InstallSpecParser::ip, "give an IP address").orElse(primaryAddress);
         if (address == null) {
             throw new SpecException("this host has no usable network address; give one with private-address=IP");
@@ -85,13 +85,5 @@ public final class JoinSpecParser {
 
     private static SpecException missing(String word) {
         return new SpecException("word '" + word + "' is missing; join with the command 'kubestead join-script' prints on a master");
-    }
-
-    private String defaultNodeName() {
-        String n = hostName == null ? "" : hostName.toLowerCase(Locale.ROOT);
-        if (!InstallSpecParser.NODE_NAME.matcher(n).matches()) {
-            throw new SpecException("the host name '" + hostName + "' is not a valid node name; give node-name=NAME");
-        }
-        return n;
     }
 }
