@@ -1,6 +1,7 @@
 package io.kubestead.agent.cli;
 
 import io.kubestead.agent.host.Host;
+import io.kubestead.agent.join.ClusterNodes;
 import io.kubestead.agent.kubeadm.Kubeadm;
 import io.kubestead.agent.spec.InstallSpec;
 import io.kubestead.agent.spec.LoadBalancer;
@@ -59,27 +60,10 @@ final class EndpointPrintout {
 
     /** Name, internal IP and role of every node, from the API (empty when it cannot be asked). */
     private static List<String[]> nodes(Host host) {
-        List<String> masters = names(host, List.of("-l", "node-role.kubernetes.io/control-plane"));
-        List<String[]> out = new ArrayList<>();
-        for (String line : lines(host, List.of())) {
-            String[] f = line.split(" ");
-            if (f.length == 2) {
-                out.add(new String[] {f[0], f[1], masters.contains(f[0]) ? "master" : "worker"});
-            }
-        }
-        return out;
-    }
-
-    private static List<String> names(Host host, List<String> selector) {
-        return lines(host, selector).stream().map(l -> l.split(" ")[0]).toList();
-    }
-
-    private static List<String> lines(Host host, List<String> selector) {
-        List<String> argv = new ArrayList<>(List.of("kubectl", "--kubeconfig", Kubeadm.ADMIN_KUBECONFIG, "get", "nodes"));
-        argv.addAll(selector);
-        argv.addAll(List.of("-o", "jsonpath={range .items[*]}{.metadata.name} "
-                + "{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}"));
-        var r = host.run(io.kubestead.agent.host.Command.of(argv));
-        return r.ok() ? r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList() : List.of();
+        List<String> masters = ClusterNodes.list(host, Kubeadm.ADMIN_KUBECONFIG, true).stream()
+                .map(ClusterNodes.Node::name).toList();
+        return ClusterNodes.list(host, Kubeadm.ADMIN_KUBECONFIG, false).stream()
+                .map(n -> new String[] {n.name(), n.address(), masters.contains(n.name()) ? "master" : "worker"})
+                .toList();
     }
 }

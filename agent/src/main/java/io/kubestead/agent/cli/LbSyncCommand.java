@@ -3,6 +3,7 @@ package io.kubestead.agent.cli;
 import io.kubestead.agent.host.ActionLog;
 
 import io.kubestead.agent.host.Host;
+import io.kubestead.agent.join.ClusterNodes;
 import io.kubestead.agent.lb.BalancerFile;
 import io.kubestead.agent.lb.LbPaths;
 import io.kubestead.agent.lb.LbSettings;
@@ -10,7 +11,6 @@ import io.kubestead.agent.lb.Master;
 import io.kubestead.agent.lb.NodeBalancer;
 import io.kubestead.agent.lb.Vip;
 import io.kubestead.agent.spec.LoadBalancer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,19 +49,6 @@ final class LbSyncCommand implements Callable<Integer> {
     /** The control-plane nodes with their internal addresses, asked with whatever credentials this node has. */
     static List<Master> masters(Host host) {
         String kubeconfig = host.exists("/etc/kubernetes/admin.conf") ? "/etc/kubernetes/admin.conf" : "/etc/kubernetes/kubelet.conf";
-        var r = host.run(io.kubestead.agent.host.Command.of("kubectl", "--kubeconfig", kubeconfig, "get", "nodes", "-l",
-                "node-role.kubernetes.io/control-plane", "-o",
-                "jsonpath={range .items[*]}{.metadata.name} {.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}"));
-        List<Master> out = new ArrayList<>();
-        if (!r.ok()) {
-            return out;
-        }
-        for (String line : r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
-            String[] f = line.split(" ");
-            if (f.length == 2) {
-                out.add(new Master(f[0], f[1]));
-            }
-        }
-        return out.stream().sorted().toList();
+        return ClusterNodes.list(host, kubeconfig, true).stream().map(n -> new Master(n.name(), n.address())).sorted().toList();
     }
 }

@@ -61,10 +61,8 @@ public final class JoinScriptIssuer {
 
     /** The masters' internal addresses, from the cluster; the given fallback when the API cannot be asked. */
     public List<String> masters(List<String> fallback) {
-        var r = host.run("kubectl", "--kubeconfig", Kubeadm.ADMIN_KUBECONFIG, "get", "nodes", "-l",
-                "node-role.kubernetes.io/control-plane", "-o",
-                "jsonpath={range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}");
-        List<String> found = r.ok() ? r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).sorted().toList() : List.of();
+        List<String> found = ClusterNodes.list(host, Kubeadm.ADMIN_KUBECONFIG, true).stream()
+                .map(ClusterNodes.Node::address).sorted().toList();
         return found.isEmpty() ? fallback : found;
     }
 }
