@@ -9,15 +9,11 @@ import io.kubestead.agent.join.JoinScriptIssuer;
 import io.kubestead.agent.join.JoinSecrets;
 import io.kubestead.agent.kubeadm.HostKubeadm;
 import io.kubestead.agent.kubeadm.InstallSettings;
-import io.kubestead.agent.pki.CaHash;
 import io.kubestead.agent.spec.InstallSpec;
 import io.kubestead.agent.spec.InstallSpecJson;
 import io.kubestead.agent.spec.SpecException;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,13 +66,7 @@ final class JoinScriptCommand implements Callable<Integer> {
         }
         JoinScriptIssuer issuer = new JoinScriptIssuer(host, new HostKubeadm(host), new SecureRandom(), env.clock());
         JoinSecrets secrets = issuer.refresh(spec, InstallSettings.node(spec), forMaster);
-        byte[] ca = host.readFile("/etc/kubernetes/pki/ca.crt").orElseThrow(
-                () -> new IllegalStateException("/etc/kubernetes/pki/ca.crt is missing: is this a master?"));
-        X509Certificate caCert = (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(ca));
-        List<String> masters = issuer.masters(List.of(spec.privateAddress()));
-        JoinCommands commands = new JoinCommands(spec, masters, secrets, CaHash.of(caCert),
-                host.readString(BASE_URL_PATH).map(String::strip).filter(s -> !s.isEmpty()).orElse(null));
+        JoinCommands commands = issuer.commands(spec, secrets, true);
         issuer.writeScripts(commands);
         String script = forMaster ? JoinCommands.MASTER_SCRIPT : JoinCommands.WORKER_SCRIPT;
         if (output.equals("json")) {
@@ -94,8 +84,6 @@ final class JoinScriptCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Where install.sh was served from, recorded by install so later join commands can download it too. */
-    static final String BASE_URL_PATH = "/etc/kubestead/base-url";
 
     private boolean resolveRole() {
         int given = (role == null ? 0 : 1) + (master ? 1 : 0) + (worker ? 1 : 0);

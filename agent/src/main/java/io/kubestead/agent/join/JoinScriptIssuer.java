@@ -6,6 +6,7 @@ import io.kubestead.agent.kubeadm.InstallSettings;
 import io.kubestead.agent.kubeadm.Kubeadm;
 import io.kubestead.agent.kubeadm.KubeadmConfigRenderer;
 import io.kubestead.agent.kubeadm.NodeSettings;
+import io.kubestead.agent.pki.CaHash;
 import io.kubestead.agent.spec.InstallSpec;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -16,6 +17,10 @@ import java.util.List;
  * control-plane certificates under a new certificate key. Writes both scripts (mode 0600).
  */
 public final class JoinScriptIssuer {
+    /** Where install.sh was served from, recorded by install so later join commands download it from there too. */
+    public static final String BASE_URL_PATH = "/etc/kubestead/base-url";
+    static final String CA_CERT = "/etc/kubernetes/pki/ca.crt";
+
     /** The init configuration used only to re-upload certificates on any master (mode 0600: it holds the key). */
     public static final String UPLOAD_CONFIG_PATH = "/etc/kubestead/kubeadm-upload-certs.yaml";
 
@@ -51,6 +56,25 @@ public final class JoinScriptIssuer {
         }
         fresh.save(host);
         return fresh;
+    }
+
+    /**
+     * The join commands for these secrets: the CA pin from this master's ca.crt, the masters from the cluster
+     * (or only this one, when {@code askCluster} is false, as in a dry-run), and the recorded base URL.
+     */
+    public JoinCommands commands(InstallSpec spec, JoinSecrets secrets, boolean askCluster) {
+        byte[] ca = host.readFile(CA_CERT).orElseThrow(
+                () -> new IllegalStateException(CA_CERT + " is missing: is this a master? (rerun install on the first one)"));
+        String hash;
+        try {
+            hash = CaHash.of(io.kubestead.agent.pki.Pem.certificate(ca));
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalStateException(CA_CERT + " is not a PEM certificate: " + e.getMessage(), e);
+        }
+        List<String> fallback = List.of(spec.privateAddress());
+        List<String> masters = askCluster ? masters(fallback) : fallback;
+        String baseUrl = host.readString(BASE_URL_PATH).map(String::strip).filter(u -> !u.isEmpty()).orElse(null);
+        return new JoinCommands(spec, masters, secrets, hash, baseUrl);
     }
 
     /** Writes both join scripts for the current secrets. */
