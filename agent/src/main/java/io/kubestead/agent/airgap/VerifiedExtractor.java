@@ -4,7 +4,6 @@ import io.kubestead.agent.bundle.BundleReader;
 import io.kubestead.agent.bundle.BundleSignature;
 import io.kubestead.agent.spec.BundleTrust;
 import io.kubestead.agent.spec.SpecException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -18,17 +17,9 @@ public final class VerifiedExtractor implements Extractor {
         this.trust = trust;
     }
 
-    private Ed25519PublicKeyParameters trustedKey() throws java.io.IOException {
-        if (trust.publicKeyFile().isPresent()) {
-            Path file = trust.publicKeyFile().get();
-            return BundleSignature.readPublicKey(Files.readAllBytes(file), file.toString());
-        }
-        return BundleSignature.builtInTrustedKey().orElse(null);
-    }
-
     @Override
     public void extract(Path archive, Path targetDir, Consumer<String> progress) throws Exception {
-        Ed25519PublicKeyParameters key = trustedKey();
+        Ed25519PublicKeyParameters key = BundleSignature.trustedKey(trust.publicKey()).orElse(null);
         if (key == null && !trust.skipSignature()) {
             throw new SpecException("this agent has no built-in bundle key: give bundle-public-key=FILE (the"
                     + " bundle-signing.pub that signed " + archive.getFileName() + "), or insecure-skip-bundle-signature");

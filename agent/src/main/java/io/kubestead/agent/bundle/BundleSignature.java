@@ -105,6 +105,17 @@ public final class BundleSignature {
         throw new BundleException(source + ": not an Ed25519 public key in PEM (BEGIN PUBLIC KEY)");
     }
 
+    /**
+     * The key bundles are checked against: the one in {@code file} when given, else the one built into the agent;
+     * empty when neither exists (the caller then refuses, unless told to skip the signature).
+     */
+    public static Optional<Ed25519PublicKeyParameters> trustedKey(java.nio.file.Path file) throws IOException {
+        if (file != null) {
+            return Optional.of(readPublicKey(java.nio.file.Files.readAllBytes(file), file.toString()));
+        }
+        return builtInTrustedKey();
+    }
+
     /** The key built into the agent jar, if any. */
     public static Optional<Ed25519PublicKeyParameters> builtInTrustedKey() {
         try (InputStream in = BundleSignature.class.getClassLoader().getResourceAsStream(TRUSTED_KEY_RESOURCE)) {

@@ -45,15 +45,11 @@ final class BundleCommand implements Callable<Integer> {
         boolean skip;
 
         BundleReader reader(CliEnvironment env, String label) {
-            Ed25519PublicKeyParameters key = null;
-            if (publicKey != null) {
-                try {
-                    key = BundleSignature.readPublicKey(Files.readAllBytes(publicKey), publicKey.toString());
-                } catch (IOException e) {
-                    throw new SpecException("--public-key " + publicKey + " cannot be read: " + e.getMessage());
-                }
-            } else {
-                key = BundleSignature.builtInTrustedKey().orElse(null);
+            Ed25519PublicKeyParameters key;
+            try {
+                key = BundleSignature.trustedKey(publicKey).orElse(null);
+            } catch (IOException e) {
+                throw new SpecException("--public-key " + publicKey + " cannot be read: " + e.getMessage());
             }
             if (key == null && !skip) {
                 throw new SpecException("no trusted bundle key: this agent has none built in; give --public-key FILE"
