@@ -19,10 +19,7 @@ public final class EndpointPlan {
      * @param localMaster this node's name when it is a master
      */
     public static Plan create(JoinSpec endpoint, Optional<String> localMaster) {
-        String vipInterface = endpoint.loadBalancer() == io.kubestead.agent.spec.LoadBalancer.Mode.VIP && localMaster.isPresent()
-                ? io.kubestead.agent.lb.Vip.detectInterface(io.kubestead.agent.host.RootedHost.local(
-                        new io.kubestead.agent.host.ActionLog()), endpoint.endpointAddress()).orElse(null) : null;
-        LbSettings lb = LbSettings.of(endpoint.balancer(), endpoint.clusterName(), endpoint.endpoint().host(), vipInterface, null);
+        LbSettings lb = JoinPlan.balancer(endpoint, localMaster.isPresent());
         List<Master> masters = new ArrayList<>();
         for (String ip : endpoint.masterAddresses()) {
             masters.add(localMaster.isPresent() && ip.equals(endpoint.privateAddress())

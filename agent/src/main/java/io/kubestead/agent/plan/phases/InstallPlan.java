@@ -31,7 +31,7 @@ public final class InstallPlan {
     }
 
     /** The interface that carries the VIP's subnet, read from the real machine (a dry-run reads it too). */
-    private static Optional<String> vipInterface(String vip) {
+    static Optional<String> vipInterface(String vip) {
         return Vip.detectInterface(io.kubestead.agent.host.RootedHost.local(new io.kubestead.agent.host.ActionLog()), vip);
     }
 

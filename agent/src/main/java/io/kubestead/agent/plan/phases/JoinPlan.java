@@ -3,7 +3,6 @@ package io.kubestead.agent.plan.phases;
 import io.kubestead.agent.airgap.BundleFetch;
 import io.kubestead.agent.airgap.BundleServer;
 import io.kubestead.agent.airgap.ImageImport;
-import io.kubestead.agent.host.HostFacts;
 import java.time.Duration;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
 import io.kubestead.agent.hostsetup.PackageManager;
@@ -11,7 +10,6 @@ import io.kubestead.agent.kubeadm.HostKubeadm;
 import io.kubestead.agent.lb.BalancerFile;
 import io.kubestead.agent.lb.LbSettings;
 import io.kubestead.agent.lb.Master;
-import io.kubestead.agent.lb.Vip;
 import io.kubestead.agent.plan.Phase;
 import io.kubestead.agent.spec.LoadBalancer;
 import io.kubestead.agent.plan.Plan;
@@ -29,6 +27,13 @@ public final class JoinPlan {
     public static final String NAME = "join";
 
     private JoinPlan() {
+    }
+
+    /** The balancer settings a join (or set-endpoint) spec gives; a master with a VIP also needs its interface. */
+    static LbSettings balancer(JoinSpec spec, boolean master) {
+        String vipInterface = spec.loadBalancer() == LoadBalancer.Mode.VIP && master
+                ? InstallPlan.vipInterface(spec.endpointAddress()).orElse(null) : null;
+        return LbSettings.of(spec.balancer(), spec.clusterName(), spec.endpoint().host(), vipInterface, null);
     }
 
     public static Plan create(JoinSpec spec, InstallContext context) {
@@ -52,10 +57,7 @@ public final class JoinPlan {
         if (spec.airgap()) {
             phases.add(new ImageImportPhase(new ImageImport()));
         }
-        LbSettings lb = LbSettings.of(spec.balancer(), spec.clusterName(), spec.endpoint().host(),
-                spec.loadBalancer() == LoadBalancer.Mode.VIP && spec.controlPlane()
-                        ? Vip.detectInterface(io.kubestead.agent.host.RootedHost.local(new io.kubestead.agent.host.ActionLog()),
-                                spec.endpointAddress()).orElse(null) : null, null);
+        LbSettings lb = balancer(spec, spec.controlPlane());
         List<Master> masters = spec.masterAddresses().stream().map(Master::fromAddress).toList();
         Optional<String> self = spec.controlPlane() ? Optional.of(spec.nodeName()) : Optional.empty();
         List<Master> withSelf = new ArrayList<>(masters);
