@@ -33,12 +33,15 @@ class ShippedBundleManifestsTest {
     private static final Pattern FILE_NAME = Pattern.compile("kubernetes-(\\d+\\.\\d+)\\.yaml");
 
     /**
-     * etcd and CoreDNS as kubeadm of that exact release chooses them (cmd/kubeadm/app/constants/constants.go:
-     * SupportedEtcdVersion, CoreDNSVersion). 1.33.6: etcd raised to 3.5.24-0 by kubernetes/kubernetes#135018
-     * (CHANGELOG-1.33, v1.33.6); CoreDNS v1.12.0 for all of 1.33. A new bundle needs its row here.
+     * etcd, CoreDNS and pause as kubeadm of that exact release chooses them and pulls in its preflight
+     * (cmd/kubeadm/app/constants/constants.go: SupportedEtcdVersion, CoreDNSVersion, PauseVersion). 1.33.6: etcd
+     * raised to 3.5.24-0 by kubernetes/kubernetes#135018 (CHANGELOG-1.33, v1.33.6); CoreDNS v1.12.0 and pause 3.10
+     * for all of 1.33. A new bundle needs its row here; where kubeadm's pause differs from the agent's containerd
+     * sandbox image, the bundle must carry both.
      */
     private static final Map<String, List<String>> KUBEADM_PICKS = Map.of(
-            "1.33.6", List.of("registry.k8s.io/etcd:3.5.24-0", "registry.k8s.io/coredns/coredns:v1.12.0"));
+            "1.33.6", List.of("registry.k8s.io/etcd:3.5.24-0", "registry.k8s.io/coredns/coredns:v1.12.0",
+                    "registry.k8s.io/pause:3.10"));
 
     @TempDir
     Path dir;
@@ -79,6 +82,13 @@ class ShippedBundleManifestsTest {
     void aPatchOtherThanTheOneTheAgentInstallsIsCaught() throws IOException {
         List<String> p = problems(variant(s -> s.replace("kubernetesVersion: \"1.33.6\"", "kubernetesVersion: \"1.33.4\"")));
         assertTrue(p.stream().anyMatch(s -> s.contains("the agent installs 1.33.6")), p.toString());
+    }
+
+    @Test
+    void aVersionWithoutARecordOfKubeadmsImagesOrInTheWrongFileIsCaught() throws IOException {
+        List<String> p = problems(variant(s -> s.replace("kubernetesVersion: \"1.33.6\"", "kubernetesVersion: \"1.34.4\"")));
+        assertTrue(p.stream().anyMatch(s -> s.contains("file is named for 1.33")), p.toString());
+        assertTrue(p.stream().anyMatch(s -> s.contains("no record of the etcd, CoreDNS and pause tags kubeadm 1.34.4")), p.toString());
     }
 
     @Test
@@ -125,7 +135,7 @@ class ShippedBundleManifestsTest {
         }
         List<String> kubeadm = KUBEADM_PICKS.get(v.toString());
         if (kubeadm == null) {
-            out.add("no record of the etcd and CoreDNS tags kubeadm " + v + " uses: add them to KUBEADM_PICKS");
+            out.add("no record of the etcd, CoreDNS and pause tags kubeadm " + v + " uses: add them to KUBEADM_PICKS");
             kubeadm = List.of();
         }
         Set<String> expected = new LinkedHashSet<>(InstallImages.named(v));
