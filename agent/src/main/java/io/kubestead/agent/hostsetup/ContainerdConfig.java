@@ -14,9 +14,14 @@ public final class ContainerdConfig {
     private ContainerdConfig() {
     }
 
-    /** The pause image kubeadm of that version uses. */
+    /**
+     * The pause image kubeadm of that version uses (its constants.PauseVersion): 3.10 from 1.31, 3.10.1 from 1.34
+     * (kubeadm 1.34.0's image list and 1.35's constants), 3.10.2 from 1.36 (what kubeadm 1.36 pre-pulls). A mismatch
+     * is not cosmetic: an air-gapped node has only the bundle's images, and a sandbox image it lacks stops every pod.
+     */
     public static String pauseImage(String imageRepository, KubernetesVersion v) {
-        return imageRepository + "/pause:" + (v.atLeast(31) ? "3.10" : "3.9");
+        String tag = v.atLeast(36) ? "3.10.2" : v.atLeast(34) ? "3.10.1" : v.atLeast(31) ? "3.10" : "3.9";
+        return imageRepository + "/pause:" + tag;
     }
 
     /** Version 2 of the config format: containerd 1.6 and 1.7 read it, and 2.x migrates it on load. */

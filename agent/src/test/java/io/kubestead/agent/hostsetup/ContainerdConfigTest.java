@@ -32,5 +32,9 @@ class ContainerdConfigTest {
     void pauseImageFollowsTheVersion() {
         assertEquals("registry.k8s.io/pause:3.9", ContainerdConfig.pauseImage("registry.k8s.io", KubernetesVersion.parse("1.30.1")));
         assertEquals("r.example/pause:3.10", ContainerdConfig.pauseImage("r.example", KubernetesVersion.parse("1.31.0")));
+        assertEquals("r.example/pause:3.10", ContainerdConfig.pauseImage("r.example", KubernetesVersion.parse("1.33.6")));
+        assertEquals("r.example/pause:3.10.1", ContainerdConfig.pauseImage("r.example", KubernetesVersion.parse("1.34.0")));
+        assertEquals("r.example/pause:3.10.1", ContainerdConfig.pauseImage("r.example", KubernetesVersion.parse("1.35.5")));
+        assertEquals("r.example/pause:3.10.2", ContainerdConfig.pauseImage("r.example", KubernetesVersion.parse("1.36.0")));
     }
 }
