@@ -2,6 +2,7 @@ package io.kubestead.agent.join;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubestead.agent.etcd.EtcdClient;
+import io.kubestead.agent.kubeadm.BootstrapToken;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,17 +41,20 @@ public final class ControlPlaneAccess {
     }
 
     /**
-     * Pins the cluster CA through cluster-info, reads and decrypts the etcd CA from kubeadm-certs with the token
-     * and certificate key, and mints a one-hour etcd client certificate in memory. An API endpoint that does not
-     * answer yet is retried for {@code patience}.
+     * Pins the cluster CA through cluster-info (signed for the token, CA matching the pin), reads and decrypts the
+     * etcd CA from kubeadm-certs with the token and certificate key, and mints a one-hour etcd client certificate
+     * in memory. An API endpoint that does not answer yet is retried for {@code patience}.
      *
-     * @throws JoinGateException a CA that does not match the pin, an unreachable API server, or (with the
-     *         join-script instruction) a token or certificate key that no longer works
+     * @throws JoinGateException a cluster-info not signed for the token, a CA that does not match the pin, an
+     *         unreachable API server, or (with the join-script instruction) a token or certificate key that no longer
+     *         works
      */
     public static ControlPlaneAccess connect(ControlPlaneTarget target, Clock clock, Sleeper sleeper, SecureRandom random,
             Duration timeout, Duration patience, Consumer<String> progress) {
-        String ca = ClusterInfo.pinnedCa(target.api(), target.caHash(), timeout, patience, clock, sleeper, progress);
-        progress.accept("the API server at " + target.api() + " serves the cluster CA the join command pins");
+        String ca = ClusterInfo.pinnedCa(target.api(), BootstrapToken.parse(target.token()), target.caHash(), timeout,
+                patience, clock, sleeper, progress);
+        progress.accept("the API server at " + target.api() + " serves a cluster-info signed for the join token, with"
+                + " the cluster CA the join command pins");
         KubeApi api = new HttpKubeApi(target.api(), ca, target.token(), timeout);
         ObjectNode certs;
         try {

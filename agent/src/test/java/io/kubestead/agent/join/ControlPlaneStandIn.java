@@ -1,5 +1,6 @@
 package io.kubestead.agent.join;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubestead.agent.etcd.EtcdClient;
 import io.kubestead.agent.etcd.EtcdTestCluster;
 import io.kubestead.agent.etcd.PemTls;
@@ -29,7 +30,7 @@ import java.util.Map;
 
 /**
  * An existing control plane as a joining master sees it, on loopback only: an HTTPS API stand-in serving
- * cluster-info (the given cluster CA), kubeadm-certs (the etcd CA, encrypted with the certificate key) and the
+ * cluster-info (the given cluster CA, signed for the given token as the bootstrap signer does), kubeadm-certs (the etcd CA, encrypted with the certificate key) and the
  * Lease, with a serving certificate from the cluster CA; and a real one-member etcd cluster "cp-1" whose CA is
  * the one in kubeadm-certs. {@link #connector()} runs the real {@link ControlPlaneAccess#connect} with the
  * target's addresses swapped for these.
@@ -54,7 +55,7 @@ public final class ControlPlaneStandIn implements AutoCloseable {
             started = etcd.startFirst("cp-1");
             server = new FakeApiServer(servingTls(clusterCaPem, clusterCaKeyPem), token);
             server.store().create("/api/v1/namespaces/kube-public/configmaps",
-                    KubeadmCertsFixture.clusterInfo(clusterCaPem, "https://api.kubernetes.kubestead.internal:6443"));
+                    KubeadmCertsFixture.clusterInfo(clusterCaPem, "https://api.kubernetes.kubestead.internal:6443", token));
             Map<String, String> files = new LinkedHashMap<>();
             files.put("ca.crt", clusterCaPem);
             files.put("etcd-ca.crt", Files.readString(etcd.pki().caFile()));
@@ -74,12 +75,28 @@ public final class ControlPlaneStandIn implements AutoCloseable {
 
     /** The real connect, against these stand-ins; remembers each target it was asked for. */
     public ControlPlaneAccess.Connector connector() {
+        return connector(Duration.ofSeconds(10));
+    }
+
+    /** The same, giving up on an unreachable API or an unsigned cluster-info after {@code patience}. */
+    public ControlPlaneAccess.Connector connector(Duration patience) {
         return (target, progress) -> {
             targets.add(target);
             return ControlPlaneAccess.connect(target.at(api.uri(), List.of(URI.create(first.clientUrl()))),
-                    Clock.systemUTC(), Sleeper.system(), new SecureRandom(), Duration.ofSeconds(5), Duration.ofSeconds(10),
-                    progress);
+                    Clock.systemUTC(), Sleeper.system(), new SecureRandom(), Duration.ofSeconds(5), patience, progress);
         };
+    }
+
+    /** The cluster-info ConfigMap as served now. */
+    public ObjectNode clusterInfo() {
+        return api.store().get(ClusterInfo.PATH).orElseThrow();
+    }
+
+    /** Serves {@code configMap} as cluster-info from now on (e.g. one altered on the way). */
+    public void serveClusterInfo(ObjectNode configMap) {
+        ObjectNode next = configMap.deepCopy();
+        ((ObjectNode) next.path("metadata")).put("resourceVersion", clusterInfo().path("metadata").path("resourceVersion").asText());
+        api.store().update(ClusterInfo.PATH, next);
     }
 
     public List<ControlPlaneTarget> targets() {

@@ -44,14 +44,58 @@ public final class KubeadmCertsFixture {
         return secret;
     }
 
-    /** The ConfigMap kube-public/cluster-info as kubeadm's bootstrap-token phase writes it. */
-    public static ObjectNode clusterInfo(String caPem, String server) {
+    /**
+     * The ConfigMap kube-public/cluster-info as kubeadm's bootstrap-token phase writes it, with the bootstrap signer's
+     * {@code jws-kubeconfig-<id>} for each of {@code signedFor} (full tokens).
+     */
+    public static ObjectNode clusterInfo(String caPem, String server, String... signedFor) {
         String kubeconfig = "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: "
                 + Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)) + "\n    server: " + server
                 + "\n  name: \"\"\ncontexts: null\ncurrent-context: \"\"\npreferences: {}\nusers: null\n";
         ObjectNode cm = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
         cm.putObject("metadata").put("name", "cluster-info").put("namespace", "kube-public");
-        cm.putObject("data").put("kubeconfig", kubeconfig);
+        ObjectNode data = cm.putObject("data").put("kubeconfig", kubeconfig);
+        for (String token : signedFor) {
+            sign(data, token);
+        }
         return cm;
+    }
+
+    /** Adds (or replaces) the bootstrap signer's signature of {@code data.kubeconfig} for {@code token}. */
+    public static void sign(ObjectNode data, String token) {
+        String[] idSecret = token.split("\\.", 2);
+        data.put("jws-kubeconfig-" + idSecret[0], jws(data.path("kubeconfig").asText(), idSecret[0], idSecret[1]));
+    }
+
+    /**
+     * The bootstrap signer's detached JWS (k8s.io/cluster-bootstrap/token/jws ComputeDetachedSignature), made here
+     * independently of the agent: the HMAC comes from openssl, keyed with the token secret as the signer does.
+     */
+    public static String jws(String content, String tokenId, String tokenSecret) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString(("{\"alg\":\"HS256\",\"kid\":\"" + tokenId + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        String input = header + "." + b64.encodeToString(content.getBytes(StandardCharsets.UTF_8));
+        return header + ".." + b64.encodeToString(opensslHmacSha256(tokenSecret, input.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static byte[] opensslHmacSha256(String key, byte[] message) {
+        try {
+            Process p = new ProcessBuilder("openssl", "dgst", "-sha256", "-hmac", key, "-binary")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (var in = p.getOutputStream()) {
+                in.write(message);
+            }
+            byte[] mac = p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0 || mac.length != 32) {
+                throw new IllegalStateException("openssl dgst -hmac failed (exit " + p.exitValue() + ")");
+            }
+            return mac;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("openssl is needed for the cluster-info signature: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -31,7 +31,7 @@ final class GatedControlPlaneJoin implements KubeadmJoinPhase.JoinGate {
         Consumer<String> progress = ctx.progress()::info;
         if (ctx.dryRun()) {
             progress.accept("would fetch kube-public/cluster-info from " + target.api() + " and trust its CA only if it"
-                    + " matches " + target.caHash());
+                    + " is signed for the join token and matches " + target.caHash());
             progress.accept("would read the etcd CA from kube-system/kubeadm-certs with the join token and certificate key");
             progress.accept("would take the control-plane join lock (Lease " + LeaseLock.NAMESPACE + "/" + LeaseLock.NAME
                     + ") as " + spec.nodeName());
