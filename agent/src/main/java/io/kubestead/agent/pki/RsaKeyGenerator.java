@@ -10,8 +10,8 @@ import java.security.spec.RSAPublicKeySpec;
 
 /**
  * RSA key pairs per FIPS 186-4 B.3.3 with probable primes: random odd candidates with the top two bits set
- * (so p, q > sqrt(2) * 2^(k-1)), a sieve over all primes below 2^16, then Miller-Rabin with base 2 and four
- * random bases (table C.2 asks 5 rounds for 1024-bit primes, fewer for larger). Why not the JDK's generator:
+ * (so p, q > sqrt(2) * 2^(k-1)), a sieve over all primes below 2^16, then Miller-Rabin with base 2 as a cheap
+ * filter and {@link #rounds} random bases as FIPS counts them. Why not the JDK's generator:
  * on a cold JVM it took about twice the time and CPU for the 16 RSA-2048 keys of one host (bench/README.md),
  * probably in its Lucas-Lehmer step (not profiled), which uses plain multiply-and-divide where Miller-Rabin uses the JIT's
  * Montgomery intrinsics; RSA key generation is most of the PKI's time.
@@ -20,7 +20,6 @@ final class RsaKeyGenerator {
     private static final BigInteger E = BigInteger.valueOf(65537);
     private static final int[] SMALL_PRIMES = smallPrimes(1 << 16);
     private static final int SIEVE = 4096;
-    private static final int ROUNDS = 4;
 
     private RsaKeyGenerator() {
     }
@@ -91,10 +90,27 @@ final class RsaKeyGenerator {
         }
     }
 
-    private static boolean passesRandomRounds(BigInteger n, SecureRandom random) {
+    /**
+     * Miller-Rabin rounds with random bases for a prime of {@code bits} bits: the "M-R tests only" counts of FIPS
+     * 186-4 table C.3, kept in FIPS 186-5 table B.1 (error probability 2^-112, 2^-128 and 2^-144 for 2048-,
+     * 3072- and 4096-bit moduli; OpenSSL's FIPS generator uses the same): 5 for 1024-bit primes, 4 for 1536 and
+     * 2048 bits. A fixed base such as 2 does not count, since C.3.1 draws every base at random.
+     */
+    static int rounds(int bits) {
+        if (bits >= 1536) {
+            return 4;
+        }
+        if (bits >= 1024) {
+            return 5;
+        }
+        return 10; // below any RSA key size we make (tests use 512-bit primes): generous
+    }
+
+    static boolean passesRandomRounds(BigInteger n, SecureRandom random) {
         // bases in [2, n - 2], as FIPS 186-4 C.3.1 asks
         BigInteger nMinus4 = n.subtract(BigInteger.valueOf(4));
-        for (int i = 0; i < ROUNDS; i++) {
+        int rounds = rounds(n.bitLength());
+        for (int i = 0; i < rounds; i++) {
             BigInteger a;
             do {
                 a = new BigInteger(n.bitLength(), random);
