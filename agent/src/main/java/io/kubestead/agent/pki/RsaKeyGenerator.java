@@ -29,15 +29,14 @@ final class RsaKeyGenerator {
         while (true) {
             BigInteger p = prime(half, random);
             BigInteger q = prime(bits - half, random);
-            // FIPS 186-4: |p - q| > 2^(k/2 - 100)
-            if (p.subtract(q).abs().bitLength() <= half - 100) {
+            if (!farApart(p, q, half)) {
                 continue;
             }
             BigInteger p1 = p.subtract(BigInteger.ONE);
             BigInteger q1 = q.subtract(BigInteger.ONE);
             BigInteger lcm = p1.divide(p1.gcd(q1)).multiply(q1);
             BigInteger d = E.modInverse(lcm);
-            if (d.bitLength() <= half) {
+            if (!largeEnough(d, half)) {
                 continue;
             }
             BigInteger n = p.multiply(q);
@@ -56,6 +55,16 @@ final class RsaKeyGenerator {
                 throw new IllegalStateException("the JDK refused an RSA key", e);
             }
         }
+    }
+
+    /** FIPS 186-4 B.3.3 step 5.4: |p - q| > 2^(nlen/2 - 100), strictly. */
+    static boolean farApart(BigInteger p, BigInteger q, int half) {
+        return p.subtract(q).abs().compareTo(BigInteger.ONE.shiftLeft(half - 100)) > 0;
+    }
+
+    /** FIPS 186-4 B.3.1 criterion 3(a): d > 2^(nlen/2), strictly (d < lcm(p - 1, q - 1) holds by construction). */
+    static boolean largeEnough(BigInteger d, int half) {
+        return d.compareTo(BigInteger.ONE.shiftLeft(half)) > 0;
     }
 
     /** A probable prime of exactly {@code bits} bits with its top two bits set and gcd(p - 1, 65537) = 1. */

@@ -66,6 +66,18 @@ class RsaKeyGeneratorTest {
     }
 
     @Test
+    void theBoundsAreStrictAsFipsWritesThem() {
+        int half = 1024;
+        BigInteger q = BigInteger.ONE.shiftLeft(1023).add(BigInteger.ONE);
+        BigInteger gap = BigInteger.ONE.shiftLeft(half - 100);
+        assertFalse(RsaKeyGenerator.farApart(q.add(gap), q, half), "|p - q| = 2^(nlen/2 - 100) is too close");
+        assertFalse(RsaKeyGenerator.farApart(q, q.add(gap), half));
+        assertTrue(RsaKeyGenerator.farApart(q.add(gap).add(BigInteger.TWO), q, half));
+        assertFalse(RsaKeyGenerator.largeEnough(BigInteger.ONE.shiftLeft(half), half), "d = 2^(nlen/2) is too small");
+        assertTrue(RsaKeyGenerator.largeEnough(BigInteger.ONE.shiftLeft(half).add(BigInteger.ONE), half));
+    }
+
+    @Test
     void fipsMillerRabinRoundsForOurPrimeSizes() {
         // FIPS 186-4 table C.3 / 186-5 table B.1, M-R only: 1024-bit primes 5, 1536-bit 4, 2048-bit 4
         assertEquals(5, RsaKeyGenerator.rounds(1024));
