@@ -9,9 +9,13 @@ import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 
 /**
- * RSA key pairs per FIPS 186-4 B.3.3 with probable primes: random odd candidates with the top two bits set
- * (so p, q > sqrt(2) * 2^(k-1)), a sieve over all primes below 2^16, then Miller-Rabin with base 2 as a cheap
- * filter and {@link #rounds} random bases as FIPS counts them. Why not the JDK's generator:
+ * RSA key pairs with probable primes, e = 65537, and every FIPS 186-4 B.3.1 criterion for p, q and d: random odd
+ * starting points with the top two bits set (so p, q >= 1.5 * 2^(k-1) > sqrt(2) * 2^(k-1)), a sieve over all
+ * primes below 2^16, then Miller-Rabin with base 2 as a cheap filter and {@link #rounds} random bases as FIPS
+ * counts them. One deviation from B.3.3: candidates are the sieve's survivors after a random start (incremental
+ * search, as the JDK's BigInteger.probablePrime and OpenSSL's default generator do), not a fresh random string
+ * each (step 4.2); primes after a long gap are slightly likelier, with no known weakness, and the sieve's cost is
+ * shared by 4096 candidates. Literal B.3.3 conformance would need that step changed. Why not the JDK's generator:
  * on a cold JVM it took about twice the time and CPU for the 16 RSA-2048 keys of one host (bench/README.md),
  * probably in its Lucas-Lehmer step (not profiled), which uses plain multiply-and-divide where Miller-Rabin uses the JIT's
  * Montgomery intrinsics; RSA key generation is most of the PKI's time.
