@@ -2,7 +2,7 @@
 # Times the agent making one host's whole PKI and kubeconfigs (a fresh JVM per run, empty target directory)
 # against openssl-pki.sh making the same set, for rsa-2048 and ecdsa-p256. Needs hyperfine and a packaged agent
 # (mvn -pl agent package -DskipTests). Usage: bench/pki/run.sh [RUNS]   (from the repository root)
-# Environment: AGENT_CP to run the agent with another class path.
+# Environment: AGENT_CP to run the agent with another class path; ALGS to time fewer algorithms (e.g. ALGS=rsa-2048).
 set -euo pipefail
 
 RUNS=${1:-20}
@@ -18,7 +18,7 @@ trap 'rm -rf "$OUT"' EXIT
 AGENT="java -cp ${AGENT_CP:-agent/target/classes:agent/target/lib/*} io.kubestead.agent.pki.GenerateMain"
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1), $(openssl version)"
-for alg in rsa-2048 ecdsa-p256; do
+for alg in ${ALGS:-rsa-2048 ecdsa-p256}; do
   hyperfine -N --warmup 2 --runs "$RUNS" --prepare "rm -rf $OUT/t" \
     --export-json "$OUT/$alg.json" \
     -n "openssl script ($alg)" "bench/pki/openssl-pki.sh $OUT/t $alg" \
