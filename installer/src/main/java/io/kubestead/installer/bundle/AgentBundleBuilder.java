@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * Builds the agent bundle: one tar.gz holding bin/kubestead, lib/*.jar, runtime/ (jlink image),
- * install.sh and VERSION, laid out as /opt/kubestead. Writes it to a dist directory with a
+ * install.sh and VERSION, laid out as /opt/kubestead; with a trusted key, also lib/kubestead-trust.jar
+ * ({@link TrustJar}). Writes it to a dist directory with a
  * SHA256SUMS and a copy of install.sh beside it.
  */
 public final class AgentBundleBuilder {
@@ -43,6 +44,9 @@ public final class AgentBundleBuilder {
                     entries.add(BundleEntry.file("lib/" + jar.getFileName(), 0644, jar));
                 }
             }
+        }
+        if (in.trustedKeyPem() != null) {
+            entries.add(BundleEntry.bytes(TrustJar.ENTRY, 0644, TrustJar.bytes(in.trustedKeyPem(), in.mtime())));
         }
         addTree(entries, in.runtimeDir(), "runtime");
         return entries;

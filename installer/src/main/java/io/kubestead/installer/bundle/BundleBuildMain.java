@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * Build-time entry point, run by exec-maven-plugin during {@code package} (see installer/pom.xml):
  * {@code prepare-runtime} checks the module list with jdeps and clears the old jlink output
- * (jlink refuses an existing directory); {@code build} writes the bundle to target/dist.
+ * (jlink refuses an existing directory); {@code build} writes the bundle to target/dist, with the trusted
+ * air-gap bundle key of {@code --trusted-key=FILE} or $KUBESTEAD_BUNDLE_PUBLIC_KEY built in when one is given.
  * Throws on failure so Maven fails; never calls System.exit (it runs inside Maven's JVM).
  */
 public final class BundleBuildMain {
@@ -36,6 +37,7 @@ public final class BundleBuildMain {
     }
 
     private static void prepareRuntime(Map<String, String> o) throws IOException {
+        trustedKey(o.getOrDefault("trusted-key", ""), System.getenv(TrustJar.ENV)); // a bad key fails before jlink
         Path agentTarget = Path.of(o.get("agent"));
         Path agentJar = agentJar(agentTarget);
         Set<String> modules = new LinkedHashSet<>(List.of(o.get("modules").split(",")));
@@ -56,7 +58,8 @@ public final class BundleBuildMain {
                 Path.of(o.get("runtime")),
                 Path.of(o.get("launcher")),
                 Path.of(o.get("install-script")),
-                Instant.parse(o.get("timestamp")));
+                Instant.parse(o.get("timestamp")),
+                trustedKey(o.getOrDefault("trusted-key", ""), System.getenv(TrustJar.ENV)).orElse(null));
         Path bundle = new AgentBundleBuilder(in).build(target.resolve("dist"));
         Path installer = target.resolve("bin/installer");
         Files.createDirectories(installer.getParent());
@@ -64,6 +67,24 @@ public final class BundleBuildMain {
         Modes.set(installer, 0755);
         System.out.printf("[bundle] %s (%d bytes), SHA256SUMS and install.sh in %s; installer launcher %s%n",
                 bundle.getFileName(), Files.size(bundle), bundle.getParent(), installer);
+        System.out.println(in.trustedKeyPem() != null
+                ? "[bundle] built-in trusted air-gap bundle key: " + TrustJar.ENTRY
+                : "[bundle] no built-in trusted air-gap bundle key (set " + TrustJar.ENV + "=FILE or"
+                        + " -Dkubestead.bundle.publicKey=FILE): hosts need the word bundle-public-key=FILE");
+    }
+
+    /**
+     * The trusted air-gap bundle key to build in, checked now so a wrong file fails the build: the option (the
+     * Maven property kubestead.bundle.publicKey), else the environment variable, else none.
+     */
+    static java.util.Optional<byte[]> trustedKey(String option, String env) {
+        if (option != null && !option.isBlank()) {
+            return java.util.Optional.of(TrustJar.canonicalKey(Path.of(option.strip()), "kubestead.bundle.publicKey"));
+        }
+        if (env != null && !env.isBlank()) {
+            return java.util.Optional.of(TrustJar.canonicalKey(Path.of(env.strip()), TrustJar.ENV));
+        }
+        return java.util.Optional.empty();
     }
 
     private static Path agentJar(Path agentTarget) throws IOException {

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * What goes into an agent bundle. {@code arch} is the bundle's architecture name (amd64, arm64);
- * use {@link #archOf(String)} to map a Java {@code os.arch}.
+ * use {@link #archOf(String)} to map a Java {@code os.arch}. {@code trustedKeyPem}, when not null, is the
+ * air-gap bundle key the agent trusts without the word bundle-public-key ({@link TrustJar#canonicalKey}).
  */
 public record BundleInputs(
         String version,
@@ -16,7 +17,14 @@ public record BundleInputs(
         Path runtimeDir,
         Path launcher,
         Path installScript,
-        Instant mtime) {
+        Instant mtime,
+        byte[] trustedKeyPem) {
+
+    /** Without a built-in trusted key. */
+    public BundleInputs(String version, String arch, Path agentJar, Path agentLibDir, Path runtimeDir, Path launcher,
+                        Path installScript, Instant mtime) {
+        this(version, arch, agentJar, agentLibDir, runtimeDir, launcher, installScript, mtime, null);
+    }
 
     /** kubestead-agent-VERSION-linux-ARCH.tar.gz */
     public String bundleFileName() {

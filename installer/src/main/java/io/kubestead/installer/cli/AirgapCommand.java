@@ -35,6 +35,9 @@ final class AirgapCommand implements Runnable {
                 "registries as OCI layouts, the CNI manifest, the agent bundle) into a staging directory.",
                 "Example: installer airgap build bundles/kubernetes-1.33.yaml --out out/"})
     static final class Build implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "MANIFEST", description = "Bundle manifest (YAML), e.g. bundles/kubernetes-1.33.yaml.")
         Path manifest;
 
@@ -103,6 +106,14 @@ final class AirgapCommand implements Runnable {
             System.out.printf("[INFO] staging directory ready: %s (%d images)%n", staged.dir(), staged.images().size());
             Optional<StagingPacker> p = packer();
             if (p.isPresent()) {
+                if (signingKey != null) {
+                    byte[] pub = io.kubestead.agent.bundle.BundleSignature.publicKeyPem(
+                            KeyFiles.privateKey(signingKey).generatePublicKey());
+                    io.kubestead.installer.airgap.AgentTrust.warning(staged, pub).ifPresent(w -> {
+                        spec.commandLine().getErr().println("[WARN] " + w);
+                        spec.commandLine().getErr().flush();
+                    });
+                }
                 System.out.printf("[INFO] bundle: %s%n", p.get().pack(staged, out));
             } else {
                 System.out.printf("[INFO] pack and sign it with: installer bundle pack %s --out %s --key FILE"

@@ -56,6 +56,9 @@ class AirgapBuildCommandTest {
                         "--signing-key", keyFile.toString());
                 assertEquals(0, rc, err.toString());
             }
+            // the fake agent bundle trusts no key: one warning per build, on stderr, saying what hosts will need
+            assertEquals(2, err.toString().lines().filter(l -> l.startsWith("[WARN] cannot read kubestead-agent-0.1.0-linux-amd64.tar.gz"
+                    + " to check its trusted key") && l.contains("hosts will need the word bundle-public-key=FILE")).count(), err.toString());
             // packed, signed, and the same bytes twice; the agent's reader accepts it with the public key
             Path b1 = dir.resolve("out1/kubestead-airgap-1.33.4-linux-amd64.tar.zst");
             assertArrayEquals(Files.readAllBytes(b1), Files.readAllBytes(dir.resolve("out2/kubestead-airgap-1.33.4-linux-amd64.tar.zst")));
