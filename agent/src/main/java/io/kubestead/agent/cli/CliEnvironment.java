@@ -41,9 +41,21 @@ public record CliEnvironment(
         return new io.kubestead.agent.plan.phases.InstallContext(facts, AgentHome.detect(), new java.security.SecureRandom(),
                 java.util.Optional.ofNullable(variables.get("KUBESTEAD_BASE_URL")).filter(u -> !u.isBlank()),
                 java.util.Optional.ofNullable(variables.get("SUDO_USER")), balancerCheckPatience, controlPlaneGate,
-                // the air-gap archive install.sh found beside itself
-                java.util.Optional.ofNullable(variables.get("KUBESTEAD_AIRGAP_BUNDLE")).filter(s -> !s.isBlank())
-                        .map(java.nio.file.Path::of));
+                airgapArchive());
+    }
+
+    /** The air-gap archive install.sh found beside itself. */
+    java.util.Optional<Path> airgapArchive() {
+        return java.util.Optional.ofNullable(variables.get("KUBESTEAD_AIRGAP_BUNDLE")).filter(s -> !s.isBlank()).map(Path::of);
+    }
+
+    /**
+     * Where an air-gapped install or join reads its bundle's Kubernetes version before planning: the host the plan
+     * runs on (or the dry-run tree), then the archive install.sh found.
+     */
+    io.kubestead.agent.spec.BundleVersion.Lookup bundleVersions() {
+        return (trust, dryRun) -> io.kubestead.agent.airgap.BundleVersionReader.find(
+                PlanExecution.host(this, dryRun, new ActionLog()), airgapArchive(), trust);
     }
 
     public static CliEnvironment system() {

@@ -34,7 +34,7 @@ final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         InstallSpecParser parser = new InstallSpecParser(env.facts().hostName(), env.facts().primaryAddress(),
-                env.workingDir(), env.prompter());
+                env.workingDir(), env.prompter(), env.bundleVersions());
         InstallSpec spec = parser.parse(words);
         if (spec.dryRun().isEmpty() && !env.root()) {
             env.err().println("kubestead: install changes this host and must run as root; use sudo,"
@@ -44,6 +44,12 @@ final class InstallCommand implements Callable<Integer> {
         env.out().println("Load balancer: " + spec.loadBalancer().describe());
         env.out().println("API endpoint:  " + spec.controlPlaneEndpoint() + (spec.apiNameTarget() == null ? ""
                 : " (" + spec.apiName() + " -> " + spec.apiNameTarget() + " through /etc/hosts)"));
+        // air-gapped: the version is the bundle's; say so here and in plan.txt
+        String version = spec.airgap() ? io.kubestead.agent.spec.BundleVersion.describe(spec.kubernetesVersion(),
+                env.bundleVersions().find(spec.bundleTrust(), spec.dryRun())) : "Kubernetes " + spec.kubernetesVersion();
+        if (spec.airgap()) {
+            env.out().println(version);
+        }
 
         PlanExecution execution = new PlanExecution(env, spec.dryRun());
         Host host = execution.host();
@@ -57,7 +63,7 @@ final class InstallCommand implements Callable<Integer> {
             env.out().println("The install settings changed since the last run: every step checks its work again.");
         }
         execution.run(plan, "Load balancer: " + spec.loadBalancer().describe() + "\n# API endpoint: "
-                + spec.controlPlaneEndpoint(), skip);
+                + spec.controlPlaneEndpoint() + "\n# " + version, skip);
         new JoinPrintout(env).print(host, spec);
         previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint())
                         || !java.util.Objects.equals(p.apiNameTarget(), spec.apiNameTarget())

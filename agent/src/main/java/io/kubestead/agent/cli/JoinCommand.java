@@ -25,14 +25,21 @@ final class JoinCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JoinSpec spec = new JoinSpecParser(env.facts().hostName(), env.facts().primaryAddress(), env.workingDir()).parse(words);
+        JoinSpec spec = new JoinSpecParser(env.facts().hostName(), env.facts().primaryAddress(), env.workingDir(),
+                env.bundleVersions()).parse(words);
         if (spec.dryRun().isEmpty() && !env.root()) {
             env.err().println("kubestead: join changes this host and must run as root; use sudo, or add dry-run");
             return ExitCodes.FAILURE;
         }
         env.out().println("Joining " + spec.nodeName() + " as a " + (spec.controlPlane() ? "master" : "worker")
                 + " through " + spec.endpoint());
-        new PlanExecution(env, spec.dryRun()).run(JoinPlan.create(spec, env.installContext()), "join as " + spec.nodeName());
+        String version = spec.airgap() ? io.kubestead.agent.spec.BundleVersion.describe(spec.kubernetesVersion(),
+                env.bundleVersions().find(spec.bundleTrust(), spec.dryRun())) : "Kubernetes " + spec.kubernetesVersion();
+        if (spec.airgap()) {
+            env.out().println(version);
+        }
+        new PlanExecution(env, spec.dryRun()).run(JoinPlan.create(spec, env.installContext()),
+                "join as " + spec.nodeName() + "\n# " + version);
         env.out().println(spec.nodeName() + " joined the cluster as a " + (spec.controlPlane() ? "master" : "worker") + ".");
         if (spec.controlPlane()) {
             // the masters= list holds the masters before this one

@@ -24,7 +24,12 @@ final class PlanExecution {
     PlanExecution(CliEnvironment env, Optional<Path> dryRun) {
         this.env = env;
         this.dryRun = dryRun;
-        this.host = dryRun.map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
+        this.host = host(env, dryRun, log);
+    }
+
+    /** The host a plan runs on: the real one, or the dry-run tree. */
+    static Host host(CliEnvironment env, Optional<Path> dryRun, ActionLog log) {
+        return dryRun.map(dir -> DryRun.host(dir, log)).orElseGet(() -> env.realHost().apply(log));
     }
 
     Host host() {

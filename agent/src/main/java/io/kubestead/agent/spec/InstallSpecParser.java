@@ -32,12 +32,20 @@ public final class InstallSpecParser {
     private final Path workingDir;
     private final Prompter prompter;
     private final SupportedVersions versions = new SupportedVersions();
+    private final BundleVersion.Lookup bundles;
 
     public InstallSpecParser(String hostName, String primaryAddress, Path workingDir, Prompter prompter) {
+        this(hostName, primaryAddress, workingDir, prompter, BundleVersion.Lookup.NONE);
+    }
+
+    /** With the air-gap bundle to take the Kubernetes version from when airgap is given. */
+    public InstallSpecParser(String hostName, String primaryAddress, Path workingDir, Prompter prompter,
+                             BundleVersion.Lookup bundles) {
         this.hostName = hostName;
         this.primaryAddress = primaryAddress;
         this.workingDir = workingDir;
         this.prompter = prompter;
+        this.bundles = bundles;
     }
 
     public InstallSpec parse(List<String> args) {
@@ -46,8 +54,11 @@ public final class InstallSpecParser {
                 ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize()
                 : null;
 
-        KubernetesVersion version = w.value("kubernetes-version", versions::resolve,
-                "supported: " + versions.range()).orElse(versions.defaultVersion());
+        Optional<KubernetesVersion> given = w.value("kubernetes-version", versions::resolve, "supported: " + versions.range());
+        BundleTrust trust = BundleTrust.from(w);
+        KubernetesVersion version = (w.has("airgap")
+                ? BundleVersion.choose(w.value("kubernetes-version"), given, bundles.find(trust, Optional.ofNullable(dryRun)), versions)
+                : given).orElse(versions.defaultVersion());
         String clusterName = w.value("cluster-name", InstallSpecParser::dnsLabel,
                 "use lower-case letters, digits and '-'").orElse("kubernetes");
         String apiName = w.value("api-name", InstallSpecParser::dnsName, "use a DNS name such as api.example.internal")
@@ -80,7 +91,7 @@ public final class InstallSpecParser {
         LoadBalancer lb = loadBalancer(w, ha);
         return new InstallSpec(ha, lb, w.has("taint-control-plane"), w.has("airgap"), version, nodeName,
                 privateAddress, publicAddress, sans, pods, services, clusterName, "cluster.local", apiName,
-                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, BundleTrust.from(w));
+                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, trust);
     }
 
     private LoadBalancer loadBalancer(Words w, boolean ha) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /** Turns join words into a {@link JoinSpec}; host defaults come in through the constructor. */
@@ -13,11 +14,18 @@ public final class JoinSpecParser {
     private final String hostName;
     private final String primaryAddress;
     private final Path workingDir;
+    private final BundleVersion.Lookup bundles;
 
     public JoinSpecParser(String hostName, String primaryAddress, Path workingDir) {
+        this(hostName, primaryAddress, workingDir, BundleVersion.Lookup.NONE);
+    }
+
+    /** With the air-gap bundle to take the Kubernetes version from when airgap is given. */
+    public JoinSpecParser(String hostName, String primaryAddress, Path workingDir, BundleVersion.Lookup bundles) {
         this.hostName = hostName;
         this.primaryAddress = primaryAddress;
         this.workingDir = workingDir;
+        this.bundles = bundles;
     }
 
     /** The masters' air-gap bundle server (kubestead-bundle-server); same as airgap.BundleServer.DEFAULT_PORT. */
@@ -58,8 +66,14 @@ public final class JoinSpecParser {
         String endpointAddress = w.value("endpoint-address", InstallSpecParser::ip, "give an IP address").orElse(null);
         int port = w.value("internal-load-balancer-port", s -> Integer.parseInt(InstallSpecParser.port(s)), "give a port")
                 .orElse(InstallSpecParser.DEFAULT_INTERNAL_LB_PORT);
-        KubernetesVersion version = w.value("kubernetes-version", s -> new SupportedVersions().resolve(s),
-                "supported: " + new SupportedVersions().range()).orElseThrow(() -> missing("kubernetes-version"));
+        SupportedVersions versions = new SupportedVersions();
+        Optional<KubernetesVersion> given = w.value("kubernetes-version", versions::resolve, "supported: " + versions.range());
+        BundleTrust trust = BundleTrust.from(w);
+        Path dryRun = w.has("dry-run")
+                ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize() : null;
+        KubernetesVersion version = (w.has("airgap")
+                ? BundleVersion.choose(w.value("kubernetes-version"), given, bundles.find(trust, Optional.ofNullable(dryRun)), versions)
+                : given).orElseThrow(() -> missing("kubernetes-version"));
         String clusterName = w.value("cluster-name", InstallSpecParser::dnsLabel, "use lower-case letters, digits and '-'")
                 .orElse("kubernetes");
         if ((mode == LoadBalancer.Mode.VIP || mode == LoadBalancer.Mode.NONE) && endpointAddress == null && !endpoint.hostIsIp()) {
@@ -74,13 +88,11 @@ public final class JoinSpecParser {
         }
         Set<String> ignore = w.value("preflight-ignore", s -> new LinkedHashSet<>(Arrays.asList(s.split(","))), "give check names")
                 .orElse(new LinkedHashSet<>());
-        Path dryRun = w.has("dry-run")
-                ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize() : null;
         return new JoinSpec(cp, endpoint, endpointAddress, mode, masters, port, token, caHash,
                 key == null ? null : key.toLowerCase(Locale.ROOT), version, clusterName, nodeName, address,
                 w.has("taint-control-plane"), w.has("airgap"),
                 w.value("bundle-server-port", s -> Integer.parseInt(InstallSpecParser.port(s)), "give a port")
-                        .orElse(DEFAULT_BUNDLE_SERVER_PORT), ignore, w.has("yes"), dryRun, BundleTrust.from(w));
+                        .orElse(DEFAULT_BUNDLE_SERVER_PORT), ignore, w.has("yes"), dryRun, trust);
     }
 
     private static SpecException missing(String word) {

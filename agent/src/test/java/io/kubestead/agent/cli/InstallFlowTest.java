@@ -20,7 +20,12 @@ class InstallFlowTest {
     Path tmp;
 
     static KubeadmStandIn kubeadm(StandInNode node, StandInCluster cluster) {
-        return new KubeadmStandIn(new SupportedVersions().defaultVersion(), node.root, cluster, node)
+        return kubeadm(node, cluster, new SupportedVersions().defaultVersion());
+    }
+
+    /** A kubeadm stand-in that checks its configs against {@code version}. */
+    static KubeadmStandIn kubeadm(StandInNode node, StandInCluster cluster, io.kubestead.agent.version.KubernetesVersion version) {
+        return new KubeadmStandIn(version, node.root, cluster, node)
                 .onCall("init", (call, root) -> {
                     Path manifests = root.resolve("etc/kubernetes/manifests");
                     Files.createDirectories(manifests);

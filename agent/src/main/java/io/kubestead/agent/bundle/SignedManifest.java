@@ -1,0 +1,69 @@
+package io.kubestead.agent.bundle;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+
+/**
+ * Reads only the head of a bundle, manifest.json and manifest.sig (the writer puts them first), and checks the
+ * signature: what the bundle says it holds, known before anything is planned or extracted. It does not check the
+ * files; {@link BundleReader} does that in its full pass against this same signed manifest.
+ */
+public final class SignedManifest {
+    private SignedManifest() {
+    }
+
+    /**
+     * The bundle's manifest once its signature verifies with {@code trustedKey}; with {@code skipSignature} the
+     * manifest unchecked (trustedKey may then be null). Throws {@link BundleException} naming the bundle.
+     */
+    public static BundleManifest read(Path bundle, Ed25519PublicKeyParameters trustedKey, boolean skipSignature) {
+        String name = bundle.getFileName().toString();
+        if (trustedKey == null && !skipSignature) {
+            throw new BundleException("bundle " + name + ": no trusted key to check its signature with");
+        }
+        try (InputStream file = Files.newInputStream(bundle);
+             BufferedInputStream buffered = new BufferedInputStream(file, 1 << 16);
+             InputStream raw = Compression.detect(buffered).decompress(buffered);
+             TarArchiveInputStream tar = new TarArchiveInputStream(raw, "UTF-8")) {
+            TarArchiveEntry first = tar.getNextEntry();
+            if (first == null || !first.getName().equals(BundlePaths.MANIFEST) || !first.isFile()) {
+                throw new BundleException("the first entry is not manifest.json (not a Kubestead bundle?)");
+            }
+            byte[] json = small(tar, first, BundleManifest.MAX_BYTES);
+            TarArchiveEntry second = tar.getNextEntry();
+            byte[] signature = second != null && second.getName().equals(BundlePaths.SIGNATURE) && second.isFile()
+                    ? small(tar, second, BundleSignature.SIGNATURE_BYTES) : null;
+            if (!skipSignature) {
+                if (signature == null) {
+                    throw new BundleException("unsigned (no manifest.sig after manifest.json); sign it with"
+                            + " 'installer sign' or accept it with insecure-skip-bundle-signature");
+                }
+                if (!BundleSignature.verify(trustedKey, json, signature)) {
+                    throw new BundleException("manifest.sig does not verify with the trusted key (wrong key or altered manifest)");
+                }
+            }
+            return BundleManifest.parse(json);
+        } catch (BundleException e) {
+            throw new BundleException("bundle " + name + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new BundleException("bundle " + name + ": cannot read (truncated or corrupt?): " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] small(TarArchiveInputStream tar, TarArchiveEntry entry, int max) throws IOException {
+        if (entry.getSize() > max) {
+            throw new BundleException("entry '" + entry.getName() + "' is larger than " + max + " bytes");
+        }
+        byte[] bytes = tar.readNBytes((int) entry.getSize());
+        if (bytes.length != entry.getSize()) {
+            throw new BundleException("entry '" + entry.getName() + "' is truncated");
+        }
+        return bytes;
+    }
+}
