@@ -13,6 +13,7 @@ setup_file() {
     printf '#!/bin/sh\necho kubeadm\n' >"$stage/bin/kubeadm"
     chmod 755 "$stage/bin/kubeadm"
     "$INSTALLER" keygen --out "$BATS_FILE_TMPDIR/keys" >/dev/null
+    export PUB=$BATS_FILE_TMPDIR/keys/bundle-signing.pub
     export ZST=$BATS_FILE_TMPDIR/zst/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst
     export GZ=$BATS_FILE_TMPDIR/gz/kubestead-airgap-1.33.4-linux-$ARCH.tar.gz
     mkdir -p "$(dirname "$ZST")" "$(dirname "$GZ")"
@@ -39,20 +40,28 @@ setup() {
 
 @test "install.sh finds the agent in a .tar.zst airgap bundle beside it" {
     cp "$INSTALL_SH" "$(dirname "$ZST")/"
-    run bash "$(dirname "$ZST")/install.sh" airgap dry-run=dr
+    run bash "$(dirname "$ZST")/install.sh" airgap dry-run=dr "bundle-public-key=$PUB"
     echo "$output"
+    [ "$status" -eq 0 ]
     [[ $output == *"looking for the agent bundle in airgap bundle $ZST"* ]]
     [[ $output == *"checksum ok"* ]]
-    assert_agent_ran "$BATS_TEST_TMPDIR/dr" install airgap "dry-run=$BATS_TEST_TMPDIR/dr"
+    # no kubernetes-version word: the agent took the version from the bundle's signed manifest
+    grep -qF "# Kubernetes 1.33.4, the version of the air-gap bundle ($ZST, signed manifest)" dr/plan.txt
+    grep -q "Install kubelet, kubeadm and kubectl 1.33.4" dr/plan.txt
+    assert_agent_ran "$BATS_TEST_TMPDIR/dr" install airgap "dry-run=$BATS_TEST_TMPDIR/dr" "bundle-public-key=$PUB"
 }
 
 @test "install.sh finds the agent in a .tar.gz airgap bundle beside it" {
     cp "$INSTALL_SH" "$(dirname "$GZ")/"
-    run bash "$(dirname "$GZ")/install.sh" airgap dry-run=dr
+    run bash "$(dirname "$GZ")/install.sh" airgap dry-run=dr "bundle-public-key=$PUB"
     echo "$output"
+    [ "$status" -eq 0 ]
     [[ $output == *"looking for the agent bundle in airgap bundle $GZ"* ]]
     [[ $output == *"checksum ok"* ]]
-    assert_agent_ran "$BATS_TEST_TMPDIR/dr" install airgap "dry-run=$BATS_TEST_TMPDIR/dr"
+    # no kubernetes-version word: the agent took the version from the bundle's signed manifest
+    grep -qF "# Kubernetes 1.33.4, the version of the air-gap bundle ($GZ, signed manifest)" dr/plan.txt
+    grep -q "Install kubelet, kubeadm and kubectl 1.33.4" dr/plan.txt
+    assert_agent_ran "$BATS_TEST_TMPDIR/dr" install airgap "dry-run=$BATS_TEST_TMPDIR/dr" "bundle-public-key=$PUB"
 }
 
 @test "without zstd a .tar.zst bundle stops with an error saying what to install" {
@@ -79,4 +88,36 @@ setup() {
     echo "$output"
     [ "$status" -eq 1 ]
     [[ $output == *"[ERROR] airgap bundle $BATS_TEST_TMPDIR/rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst is unreadable or has no agent/kubestead-agent-*.tar.gz"* ]]
+}
+
+@test "cat install.sh | bash -s airgap: an agent with the key built in needs no bundle-public-key, and refuses another key" {
+    # the real agent bundle with lib/kubestead-trust.jar added, as KUBESTEAD_BUNDLE_PUBLIC_KEY=... mvn package builds it
+    local name
+    name=$(basename "$(real_bundle)")
+    mkdir -p unpacked stage/agent stage/bin rel other resource/io/kubestead/agent/bundle
+    tar -xzf "$(real_bundle)" -C unpacked
+    cp "$PUB" resource/io/kubestead/agent/bundle/trusted-bundle-key.pub
+    jar cf unpacked/lib/kubestead-trust.jar -C resource io
+    tar -czf "stage/agent/$name" -C unpacked .
+    (cd stage/agent && sha256sum "$name" >SHA256SUMS)
+    cp "$BATS_FILE_TMPDIR/stage/bin/kubeadm" stage/bin/
+    local words=(--kubernetes-version 1.33.4 --arch "$ARCH" --created 2026-01-01T00:00:00Z)
+    "$INSTALLER" bundle pack stage --out "rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst" \
+        --key "$BATS_FILE_TMPDIR/keys/bundle-signing.key" "${words[@]}" >/dev/null
+    cd rel
+    run bash -c "cat '$INSTALL_SH' | bash -s airgap dry-run=dr"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    grep -qF "# Kubernetes 1.33.4, the version of the air-gap bundle ($BATS_TEST_TMPDIR/rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst, signed manifest)" dr/plan.txt
+
+    "$INSTALLER" keygen --out "$BATS_TEST_TMPDIR/other-keys" >/dev/null
+    cd "$BATS_TEST_TMPDIR"
+    "$INSTALLER" bundle pack stage --out "other/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst" \
+        --key "$BATS_TEST_TMPDIR/other-keys/bundle-signing.key" "${words[@]}" >/dev/null
+    cd other
+    run bash -c "cat '$INSTALL_SH' | bash -s airgap dry-run=dr"
+    echo "$output"
+    [ "$status" -eq 2 ]
+    [[ $output == *"air-gap bundle kubestead-airgap-1.33.4-linux-$ARCH.tar.zst: manifest.sig does not verify with the trusted key"* ]]
+    [ ! -e dr/plan.txt ]
 }
