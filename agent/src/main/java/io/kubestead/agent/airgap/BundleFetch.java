@@ -1,5 +1,6 @@
 package io.kubestead.agent.airgap;
 
+import io.kubestead.agent.progress.Meter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,6 +48,11 @@ public final class BundleFetch {
 
     /** Fetches into {@code target} (a local directory that must not hold a bundle yet). */
     public ExtractedBundle fetch(Path target, Consumer<String> progress) {
+        return fetch(target, progress, Meter.NONE);
+    }
+
+    /** As {@link #fetch(Path, Consumer)}, with {@code bytes} counting the bundle's bytes fetched (noting each file). */
+    public ExtractedBundle fetch(Path target, Consumer<String> progress, Meter bytes) {
         HttpClient client = HttpClient.newBuilder().sslContext(PinnedCaTrust.context(caHash))
                 .connectTimeout(timeout).build();
         List<String> failures = new ArrayList<>();
@@ -60,25 +66,32 @@ public final class BundleFetch {
                 continue;
             }
             progress.accept("fetching the air-gap bundle from " + base);
-            return fetchAll(client, base, manifest, target, progress);
+            try {
+                return fetchAll(client, base, manifest, target, progress, bytes);
+            } finally {
+                bytes.finish();
+            }
         }
         throw new BundleFetchException("no master served the air-gap bundle (" + String.join("; ", failures)
                 + "); check that kubestead-bundle-server runs on a master, or put the air-gap bundle beside install.sh");
     }
 
-    private ExtractedBundle fetchAll(HttpClient client, String base, byte[] manifest, Path target, Consumer<String> progress) {
+    private ExtractedBundle fetchAll(HttpClient client, String base, byte[] manifest, Path target, Consumer<String> progress,
+                                     Meter bytes) {
         ExtractedBundle bundle = ExtractedBundle.parse(target.toString(), manifest);
         Path staging = target.resolveSibling("." + target.getFileName() + ".fetching");
         try {
             deleteTree(staging);
             Files.createDirectories(staging);
             Files.write(staging.resolve(ExtractedBundle.MANIFEST), manifest);
-            int n = 0;
+            long total = bundle.files().stream().mapToLong(ExtractedBundle.BundleFile::size).sum();
+            long[] done = {0};
             for (var f : bundle.files()) {
-                n++;
-                progress.accept("bundle file " + n + "/" + bundle.files().size() + " " + f.path() + " (" + f.size() + " bytes)");
-                download(client, base + BundleServer.FILES + f.path(), f, staging.resolve(f.path()));
+                bytes.update(done[0], total, f.path());
+                download(client, base + BundleServer.FILES + f.path(), f, staging.resolve(f.path()),
+                        k -> bytes.update(done[0] += k, total, f.path()));
             }
+            bytes.update(total, total, "");
             deleteTree(target);
             Files.createDirectories(target.getParent());
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -100,7 +113,8 @@ public final class BundleFetch {
         return r.body();
     }
 
-    private void download(HttpClient client, String url, ExtractedBundle.BundleFile f, Path to) throws IOException {
+    private void download(HttpClient client, String url, ExtractedBundle.BundleFile f, Path to,
+                          java.util.function.LongConsumer advance) throws IOException {
         HttpResponse<InputStream> r = send(client, url, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
             if (r.statusCode() != 200) {
@@ -119,6 +133,7 @@ public final class BundleFetch {
                     }
                     sha.update(buf, 0, k);
                     out.write(buf, 0, k);
+                    advance.accept(k);
                 }
             }
             String got = HexFormat.of().formatHex(sha.digest());

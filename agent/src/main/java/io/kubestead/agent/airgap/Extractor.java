@@ -1,5 +1,6 @@
 package io.kubestead.agent.airgap;
 
+import io.kubestead.agent.progress.Meter;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -10,5 +11,6 @@ import java.util.function.Consumer;
  */
 @FunctionalInterface
 public interface Extractor {
-    void extract(Path archive, Path targetDir, Consumer<String> progress) throws Exception;
+    /** {@code messages} takes warnings and notes, {@code bytes} how many of the manifest's bytes are done. */
+    void extract(Path archive, Path targetDir, Consumer<String> messages, Meter bytes) throws Exception;
 }

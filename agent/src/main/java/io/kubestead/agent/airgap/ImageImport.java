@@ -3,11 +3,11 @@ package io.kubestead.agent.airgap;
 import io.kubestead.agent.host.Command;
 import io.kubestead.agent.host.Host;
 import io.kubestead.agent.host.HostException;
+import io.kubestead.agent.progress.Meter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Imports the bundle's images (OCI layout tars) into containerd's k8s.io namespace, where the kubelet's CRI looks,
@@ -35,31 +35,36 @@ public final class ImageImport {
         this.ctr = List.copyOf(ctr);
     }
 
-    public Outcome run(Host host, ExtractedBundle bundle, Consumer<String> progress) {
+    /** Imports what containerd lacks; {@code meter} counts images done, noting the one at hand. */
+    public Outcome run(Host host, ExtractedBundle bundle, Meter meter) {
         Set<String> present = Set.copyOf(host.run(ctr("images", "ls", "-q")).check().stdout().lines()
                 .map(String::strip).filter(s -> !s.isEmpty()).toList());
         List<String> imported = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         int n = 0;
         int total = bundle.images().size();
-        for (var image : bundle.images()) {
-            n++;
-            if (present.contains(image.ref())) {
-                progress.accept("image " + n + "/" + total + " " + image.ref() + ": already in containerd");
-                skipped.add(image.ref());
-                continue;
+        try {
+            for (var image : bundle.images()) {
+                if (present.contains(image.ref())) {
+                    meter.update(n++, total, image.ref() + ": already in containerd");
+                    skipped.add(image.ref());
+                    continue;
+                }
+                String file = bundle.hostPath(image.path());
+                if (!host.exists(file)) {
+                    throw new HostException(file + " is missing from the extracted air-gap bundle; extract the bundle again");
+                }
+                meter.update(n++, total, image.ref() + ": importing");
+                var r = host.run(ctr("images", "import", file));
+                if (!r.ok()) {
+                    throw new HostException("containerd could not import " + image.ref() + " from " + file + ": "
+                            + r.stderr().strip().lines().reduce((a, b) -> b).orElse("exit " + r.exitCode()));
+                }
+                imported.add(image.ref());
             }
-            String file = bundle.hostPath(image.path());
-            if (!host.exists(file)) {
-                throw new HostException(file + " is missing from the extracted air-gap bundle; extract the bundle again");
-            }
-            progress.accept("image " + n + "/" + total + " " + image.ref() + ": importing");
-            var r = host.run(ctr("images", "import", file));
-            if (!r.ok()) {
-                throw new HostException("containerd could not import " + image.ref() + " from " + file + ": "
-                        + r.stderr().strip().lines().reduce((a, b) -> b).orElse("exit " + r.exitCode()));
-            }
-            imported.add(image.ref());
+            meter.update(total, total, "");
+        } finally {
+            meter.finish();
         }
         return new Outcome(List.copyOf(imported), List.copyOf(skipped));
     }

@@ -2,10 +2,10 @@ package io.kubestead.agent.airgap;
 
 import io.kubestead.agent.bundle.BundleReader;
 import io.kubestead.agent.bundle.BundleSignature;
+import io.kubestead.agent.progress.Meter;
 import io.kubestead.agent.spec.BundleTrust;
 import io.kubestead.agent.spec.SpecException;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
@@ -18,7 +18,7 @@ public final class VerifiedExtractor implements Extractor {
     }
 
     @Override
-    public void extract(Path archive, Path targetDir, Consumer<String> progress) throws Exception {
+    public void extract(Path archive, Path targetDir, Consumer<String> progress, Meter bytes) throws Exception {
         Ed25519PublicKeyParameters key = BundleSignature.trustedKey(trust.publicKey()).orElse(null);
         if (key == null && !trust.skipSignature()) {
             throw new SpecException("this agent has no built-in bundle key: give bundle-public-key=FILE (the"
@@ -28,12 +28,10 @@ public final class VerifiedExtractor implements Extractor {
             progress.accept("WARNING: the bundle's signature is not checked (insecure-skip-bundle-signature);"
                     + " every file's SHA-256 still is");
         }
-        AtomicInteger lastTenth = new AtomicInteger(-1);
-        new BundleReader(key, trust.skipSignature(), (done, total) -> {
-            int tenth = total == 0 ? 10 : (int) (done * 10 / total);
-            if (tenth != lastTenth.getAndSet(tenth)) {
-                progress.accept(String.format("verified and extracted %d%% (%d of %d MiB)", tenth * 10, done >> 20, total >> 20));
-            }
-        }).extract(archive, targetDir);
+        try {
+            new BundleReader(key, trust.skipSignature(), bytes::update).extract(archive, targetDir);
+        } finally {
+            bytes.finish();
+        }
     }
 }

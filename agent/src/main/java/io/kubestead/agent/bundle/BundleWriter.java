@@ -37,9 +37,16 @@ public final class BundleWriter {
 
     private static final int BUFFER = 1 << 20;
     private final Compression compression;
+    private final BundleProgress progress;
 
     public BundleWriter(Compression compression) {
+        this(compression, BundleProgress.NONE);
+    }
+
+    /** With {@code progress} told how many of the manifest's file bytes are packed so far (from the writing thread). */
+    public BundleWriter(Compression compression, BundleProgress progress) {
         this.compression = compression;
+        this.progress = progress;
     }
 
     /** Hashes every file under {@code staging} and returns the manifest for them. */
@@ -93,8 +100,11 @@ public final class BundleWriter {
                     putBytes(tar, BundlePaths.SIGNATURE, BundleSignature.sign(key, json), mtime);
                 }
                 byte[] buffer = new byte[BUFFER];
+                long total = manifest.totalBytes();
+                long[] done = {0};
+                progress.update(0, total);
                 for (FileEntry f : manifest.files()) {
-                    putFile(tar, staging, f, mtime, buffer);
+                    putFile(tar, staging, f, mtime, buffer, n -> progress.update(done[0] += n, total));
                 }
                 tar.finish();
             }
@@ -119,8 +129,8 @@ public final class BundleWriter {
         tar.closeArchiveEntry();
     }
 
-    private static void putFile(TarArchiveOutputStream tar, Path staging, FileEntry f, Date mtime, byte[] buffer)
-            throws IOException {
+    private static void putFile(TarArchiveOutputStream tar, Path staging, FileEntry f, Date mtime, byte[] buffer,
+                                java.util.function.LongConsumer packed) throws IOException {
         Path file = staging.resolve(f.path());
         if (Files.isSymbolicLink(file) || !Files.isRegularFile(file)) {
             throw new BundleException("staged file '" + f.path() + "' is missing or not a regular file");
@@ -136,6 +146,7 @@ public final class BundleWriter {
                 }
                 sha.update(buffer, 0, n);
                 tar.write(buffer, 0, n);
+                packed.accept(n);
             }
         }
         String hex = HexFormat.of().formatHex(sha.digest());

@@ -3,6 +3,8 @@ package io.kubestead.agent.cli;
 import io.kubestead.agent.bundle.BundleManifest;
 import io.kubestead.agent.bundle.BundleReader;
 import io.kubestead.agent.bundle.BundleSignature;
+import io.kubestead.agent.progress.ConsoleMeter;
+import io.kubestead.agent.progress.Meter;
 import io.kubestead.agent.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +46,8 @@ final class BundleCommand implements Callable<Integer> {
                 description = "Accept an unsigned or wrongly signed bundle (file hashes are still checked).")
         boolean skip;
 
-        BundleReader reader(CliEnvironment env, String label) {
+        /** The reader, reporting to {@code meter} (finish it when the reader is done). */
+        BundleReader reader(CliEnvironment env, Meter meter) {
             Ed25519PublicKeyParameters key;
             try {
                 key = BundleSignature.trustedKey(publicKey).orElse(null);
@@ -58,7 +61,7 @@ final class BundleCommand implements Callable<Integer> {
             if (skip) {
                 env.err().println("kubestead: warning: not checking the bundle's signature (--insecure-skip-bundle-signature)");
             }
-            return new BundleReader(key, skip, new ProgressPrinter(env.out(), label, env.terminal()));
+            return new BundleReader(key, skip, meter::update);
         }
     }
 
@@ -86,7 +89,13 @@ final class BundleCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            BundleManifest m = trust.reader(env, "verifying").verify(existing(bundle));
+            Meter meter = ConsoleMeter.on(env.out(), "verifying", Meter.Unit.BYTES, env.terminal());
+            BundleManifest m;
+            try {
+                m = trust.reader(env, meter).verify(existing(bundle));
+            } finally {
+                meter.finish();
+            }
             env.out().printf("bundle %s: OK (%s, Kubernetes %s/%s, %d files, %d images)%n", bundle.getFileName(),
                     trust.skip ? "signature NOT checked" : "signature verified", m.kubernetesVersion(), m.arch(),
                     m.files().size(), m.images().size());
@@ -116,7 +125,13 @@ final class BundleCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            BundleManifest m = trust.reader(env, "extracting").extract(existing(bundle), dir);
+            Meter meter = ConsoleMeter.on(env.out(), "extracting", Meter.Unit.BYTES, env.terminal());
+            BundleManifest m;
+            try {
+                m = trust.reader(env, meter).extract(existing(bundle), dir);
+            } finally {
+                meter.finish();
+            }
             env.out().printf("bundle %s: extracted %d files (%d MiB) to %s%n", bundle.getFileName(), m.files().size(),
                     m.totalBytes() >> 20, dir);
             env.out().flush();

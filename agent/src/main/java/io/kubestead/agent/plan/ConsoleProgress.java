@@ -1,5 +1,7 @@
 package io.kubestead.agent.plan;
 
+import io.kubestead.agent.progress.ConsoleMeter;
+import io.kubestead.agent.progress.Meter;
 import java.io.PrintWriter;
 
 /**
@@ -46,6 +48,12 @@ public final class ConsoleProgress implements Progress {
     public void warn(String message) {
         err.println("WARNING: " + message);
         err.flush();
+    }
+
+    @Override
+    public Meter meter(String label, Meter.Unit unit) {
+        return terminal ? ConsoleMeter.bar(out, (current.isEmpty() ? "" : "[" + current + "] ") + label, unit)
+                : ConsoleMeter.lines(this::info, label, unit, 10);
     }
 
     private String prefix(int index, int total) {

@@ -11,4 +11,7 @@ public interface Progress {
     void info(String message);
 
     void warn(String message);
+
+    /** A meter for one long step of the current phase: a bar on a terminal, plain lines in a pipe or CI log. */
+    io.kubestead.agent.progress.Meter meter(String label, io.kubestead.agent.progress.Meter.Unit unit);
 }

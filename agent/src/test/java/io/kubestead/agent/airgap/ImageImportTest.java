@@ -8,6 +8,8 @@ import io.kubestead.agent.host.ActionLog;
 import io.kubestead.agent.host.HostException;
 import io.kubestead.agent.host.ProcessRunner;
 import io.kubestead.agent.host.RootedHost;
+import io.kubestead.agent.progress.ConsoleMeter;
+import io.kubestead.agent.progress.Meter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,10 +37,11 @@ class ImageImportTest {
             ImageImport importer = new ImageImport(containerd.ctrPrefix());
             List<String> progress = new ArrayList<>();
 
-            var first = importer.run(host, bundle, progress::add);
+            var first = importer.run(host, bundle, ConsoleMeter.lines(progress::add, "images", Meter.Unit.ITEMS, 10));
 
             assertEquals(List.of(hello, pause), first.imported());
-            assertEquals(List.of("image 1/2 " + hello + ": importing", "image 2/2 " + pause + ": importing"), progress);
+            assertEquals(List.of("images   0% 0/2 " + hello + ": importing", "images  50% 1/2 " + pause + ": importing",
+                    "images 100% 2/2"), progress);
             String listed = run(containerd.ctr("-n", "k8s.io", "images", "ls", "-q"));
             assertEquals(List.of(hello, pause), listed.lines().sorted().toList());
             // every blob arrived: ctr reports the image complete, not missing content
@@ -46,10 +49,10 @@ class ImageImportTest {
             assertTrue(check.lines().filter(l -> l.startsWith("registry.test/")).allMatch(l -> l.contains("complete")), check);
 
             progress.clear();
-            var second = importer.run(host, bundle, progress::add);
+            var second = importer.run(host, bundle, ConsoleMeter.lines(progress::add, "images", Meter.Unit.ITEMS, 10));
             assertEquals(List.of(), second.imported());
             assertEquals(List.of(hello, pause), second.present());
-            assertEquals("image 1/2 " + hello + ": already in containerd", progress.get(0));
+            assertEquals("images   0% 0/2 " + hello + ": already in containerd", progress.get(0));
         }
     }
 
@@ -61,7 +64,7 @@ class ImageImportTest {
         RootedHost host = new RootedHost("local", Path.of("/"), new ProcessRunner(), new ActionLog());
         ExtractedBundle bundle = ExtractedBundle.load(host, bundleDir.toString()).orElseThrow();
         try (TestContainerd containerd = new TestContainerd(dir)) {
-            var e = assertThrows(HostException.class, () -> new ImageImport(containerd.ctrPrefix()).run(host, bundle, m -> { }));
+            var e = assertThrows(HostException.class, () -> new ImageImport(containerd.ctrPrefix()).run(host, bundle, Meter.NONE));
             assertTrue(e.getMessage().startsWith("containerd could not import " + bad + " from " + bundleDir + "/images/broken.tar"),
                     e.getMessage());
         }

@@ -110,6 +110,9 @@ class AirgapFlowTest {
             CliHarness join = new CliHarness(tmp, w1.root, kubeadmW);
             assertEquals(0, join.run(words.toArray(String[]::new)), join.err + "\n" + kubeadmW.rejections());
             assertTrue(join.out.toString().contains("fetching the air-gap bundle from https://127.0.0.1:"), join.out.toString());
+            assertTrue(join.out.toString().contains("[airgap/bundle] fetched   0% 0 B of "), join.out.toString());
+            assertTrue(join.out.toString().lines().anyMatch(l -> l.matches("\\[airgap/bundle\\] fetched 100% (.+) of \\1")),
+                    join.out.toString());
             assertEquals(Files.readString(m1.root.resolve("var/lib/kubestead/bundle/manifest.json")),
                     Files.readString(w1.root.resolve("var/lib/kubestead/bundle/manifest.json")));
             assertEquals("#!/bin/sh\necho kubelet\n", Files.readString(w1.root.resolve("usr/bin/kubelet")));
@@ -145,7 +148,15 @@ class AirgapFlowTest {
         assertEquals(0, h.run("install", "airgap", "yes", "bundle-public-key=" + pub), h.err + "\n" + kubeadm.rejections());
         assertTrue(Files.exists(m1.root.resolve("var/lib/kubestead/bundle/images/pause.tar")));
         assertTrue(Files.exists(m1.root.resolve("usr/bin/kubeadm")));
-        assertTrue(h.out.toString().contains("verified and extracted 100%"), h.out.toString());
+        // progress off a terminal: plain lines with the amounts, for the verification and the image import
+        String total = io.kubestead.agent.progress.ConsoleMeter.human(io.kubestead.agent.bundle.BundleManifest.parse(
+                Files.readAllBytes(m1.root.resolve("var/lib/kubestead/bundle/manifest.json"))).totalBytes());
+        assertTrue(h.out.toString().contains("[airgap/bundle] verified and extracted   0% 0 B of " + total + "\n"), h.out.toString());
+        assertTrue(h.out.toString().contains("[airgap/bundle] verified and extracted 100% " + total + " of " + total + "\n"),
+                h.out.toString());
+        assertTrue(h.out.toString().contains("[airgap/images] images   0% 0/1 " + PAUSE + ": importing\n"
+                + "[airgap/images] images 100% 1/1\n"), h.out.toString());
+        assertFalse(h.out.toString().contains("\r"), "no bar in a pipe");
     }
 
     @Test

@@ -39,8 +39,8 @@ class BundleCommandTest {
         CliHarness cli = new CliHarness(tmp);
         assertEquals(0, cli.run("bundle", "verify", bundle.toString(), "--public-key", pub.toString()), cli.err.toString());
         List<String> lines = cli.out.toString().lines().toList();
-        assertEquals("verifying   0% 0/3 MiB", lines.get(0));
-        assertEquals("verifying 100% 3/3 MiB", lines.get(lines.size() - 2));
+        assertEquals("verifying   0% 0 B of 3.0 MiB", lines.get(0));
+        assertEquals("verifying 100% 3.0 MiB of 3.0 MiB", lines.get(lines.size() - 2));
         assertEquals("bundle kubestead-airgap-1.33.4-linux-amd64.tar.zst: OK (signature verified, Kubernetes 1.33.4/amd64,"
                 + " 1 files, 0 images)", lines.get(lines.size() - 1));
     }

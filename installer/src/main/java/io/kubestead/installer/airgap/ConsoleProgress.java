@@ -1,22 +1,24 @@
 package io.kubestead.installer.airgap;
 
+import io.kubestead.agent.progress.ConsoleMeter;
+import io.kubestead.agent.progress.Meter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
- * Progress on a console: a redrawn bar on a terminal, otherwise one line at start, every ~25 % and at the end
- * (logs of a CI job stay short).
+ * Progress of downloads and image fetches on a console, drawn by the agent's {@link ConsoleMeter}: a bar redrawn
+ * in place on a terminal, otherwise {@code [INFO]} lines at the start, every 25 % and at the end (logs of a CI job
+ * stay short).
  */
 public final class ConsoleProgress implements ProgressListener {
-    private static final int WIDTH = 30;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
-    private String what = "";
+    private Meter meter = Meter.NONE;
     private long total;
     private long done;
-    private int lastShown = -1;
 
     public ConsoleProgress(PrintStream out, boolean terminal) {
-        this.out = out;
+        this.out = new PrintWriter(out, true);
         this.terminal = terminal;
     }
 
@@ -27,56 +29,34 @@ public final class ConsoleProgress implements ProgressListener {
 
     @Override
     public void start(String what, long total) {
-        this.what = what;
         this.total = total;
         this.done = 0;
-        this.lastShown = -1;
-        if (!terminal) {
-            out.printf("[INFO] %s: %s%n", what, total >= 0 ? human(total) : "size unknown");
-        }
+        meter = meter(what);
+        meter.update(0, total);
+    }
+
+    /** A meter of bytes for another long step (packing the bundle), drawn the same way. */
+    public Meter meter(String what) {
+        return terminal ? ConsoleMeter.bar(out, String.format("%-40s", what), Meter.Unit.BYTES)
+                : ConsoleMeter.lines(line -> {
+                    out.println(line);
+                    out.flush();
+                }, "[INFO] " + what + ":", Meter.Unit.BYTES, 25);
     }
 
     @Override
     public void advance(long bytes) {
         done += bytes;
-        int pct = total > 0 ? (int) Math.min(100, done * 100 / total) : -1;
-        if (terminal) {
-            if (pct != lastShown || total <= 0) {
-                lastShown = pct;
-                out.print("\r" + line(pct));
-                out.flush();
-            }
-        } else if (pct >= 0 && pct / 25 > lastShown / 25 && pct < 100) {
-            lastShown = pct;
-            out.printf("[INFO] %s: %d%% (%s)%n", what, pct, human(done));
-        }
+        meter.update(done, total);
     }
 
     @Override
     public void done() {
-        if (terminal) {
-            out.print("\r" + line(100) + "\n");
-        } else {
-            out.printf("[INFO] %s: done (%s)%n", what, human(done));
+        if (total < 0) {
+            // the size was unknown: the end is when the total is known
+            meter.update(done, done);
         }
-        out.flush();
-    }
-
-    private String line(int pct) {
-        if (pct < 0) {
-            return String.format("%-40s %s", what, human(done));
-        }
-        int filled = pct * WIDTH / 100;
-        return String.format("%-40s [%s%s] %3d%% %s", what, "#".repeat(filled), ".".repeat(WIDTH - filled), pct, human(done));
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        if (bytes < 1024 * 1024) {
-            return String.format("%.1f KiB", bytes / 1024.0);
-        }
-        return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+        meter.finish();
+        meter = Meter.NONE;
     }
 }

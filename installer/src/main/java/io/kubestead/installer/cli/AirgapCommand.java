@@ -75,7 +75,7 @@ final class AirgapCommand implements Runnable {
             this.packer = packer;
         }
 
-        private Optional<StagingPacker> packer() throws java.io.IOException {
+        private Optional<StagingPacker> packer(ConsoleProgress progress) throws java.io.IOException {
             if (packer != null) {
                 return Optional.of(packer);
             }
@@ -86,11 +86,13 @@ final class AirgapCommand implements Runnable {
             var compression = gzip ? io.kubestead.agent.bundle.Compression.GZIP : io.kubestead.agent.bundle.Compression.ZSTD;
             return Optional.of((s, outDir) -> {
                 Path file = outDir.resolve(s.bundleFileName(compression.extension()));
-                new io.kubestead.agent.bundle.BundleWriter(compression).write(s.dir(),
+                var meter = progress.meter("packing " + file.getFileName());
+                new io.kubestead.agent.bundle.BundleWriter(compression, meter::update).write(s.dir(),
                         new io.kubestead.agent.bundle.BundleWriter.Metadata(s.kubernetesVersion(), s.arch(),
                                 s.created().toString(), s.images().stream()
                                 .map(i -> new io.kubestead.agent.bundle.BundleManifest.ImageEntry(i.ref(), i.path())).toList()),
                         key, file);
+                meter.finish();
                 return file;
             });
         }
@@ -100,11 +102,11 @@ final class AirgapCommand implements Runnable {
             AirgapManifest m = AirgapManifest.load(manifest);
             Path dir = staging != null ? staging
                     : out.resolve("kubestead-airgap-" + m.kubernetesVersion() + "-linux-" + m.arch());
-            StagingBuilder builder = new StagingBuilder(Downloader.standard(),
-                    new ImageFetcher(new HashSet<>(plainHttp)), ConsoleProgress.forStdout());
+            ConsoleProgress progress = ConsoleProgress.forStdout();
+            StagingBuilder builder = new StagingBuilder(Downloader.standard(), new ImageFetcher(new HashSet<>(plainHttp)), progress);
             StagedBundle staged = builder.build(m, baseDir, dir);
             System.out.printf("[INFO] staging directory ready: %s (%d images)%n", staged.dir(), staged.images().size());
-            Optional<StagingPacker> p = packer();
+            Optional<StagingPacker> p = packer(progress);
             if (p.isPresent()) {
                 if (signingKey != null) {
                     byte[] pub = io.kubestead.agent.bundle.BundleSignature.publicKeyPem(

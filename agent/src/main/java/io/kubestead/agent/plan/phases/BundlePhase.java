@@ -61,7 +61,8 @@ public final class BundlePhase implements Phase {
                 ctx.progress().info("would verify and extract " + archive.get() + " into " + ExtractedBundle.DEFAULT_DIR);
                 return;
             }
-            extractor.get().extract(archive.get(), local(ctx), ctx.progress()::info);
+            extractor.get().extract(archive.get(), local(ctx), ctx.progress()::info,
+                    ctx.progress().meter("verified and extracted", io.kubestead.agent.progress.Meter.Unit.BYTES));
             return;
         }
         if (archive.isEmpty() && fetch.isPresent()) {
@@ -69,7 +70,8 @@ public final class BundlePhase implements Phase {
                 ctx.progress().info("would fetch the air-gap bundle from a master into " + ExtractedBundle.DEFAULT_DIR);
                 return;
             }
-            fetch.get().fetch(local(ctx), ctx.progress()::info);
+            fetch.get().fetch(local(ctx), ctx.progress()::info,
+                    ctx.progress().meter("fetched", io.kubestead.agent.progress.Meter.Unit.BYTES));
             return;
         }
         if (archive.isPresent()) {

@@ -25,7 +25,7 @@ final class ImageImportPhase implements Phase {
     @Override
     public void run(PhaseContext ctx) {
         AirgapBundle.load(ctx).ifPresentOrElse(b -> {
-            var out = images.run(ctx.host(), b, ctx.progress()::info);
+            var out = images.run(ctx.host(), b, ctx.progress().meter("images", io.kubestead.agent.progress.Meter.Unit.ITEMS));
             ctx.progress().info("imported " + out.imported().size() + " images, " + out.present().size() + " already present");
         }, () -> ctx.progress().info("would import the air-gap bundle's images"));
     }
