@@ -67,6 +67,9 @@ public final class ConsoleMeter implements Meter {
 
     @Override
     public void finish() {
+        if (shownNote == null) {
+            return; // never started (refused before the first byte): nothing to show
+        }
         String text = text(shownNote == null ? "" : shownNote);
         if (!text.equals(lastText)) {
             show(text, true);

@@ -66,7 +66,7 @@ class ConsoleMeterTest {
     }
 
     @Test
-    void anUnknownTotalShowsTheStartAndTheEndInALogAndNothingToDoStillSaysSo() {
+    void anUnknownTotalShowsTheStartAndTheEndInALogNothingToDoSaysSoAndARefusedStepNothing() {
         List<String> lines = new ArrayList<>();
         ConsoleMeter m = ConsoleMeter.lines(lines::add, "download", Meter.Unit.BYTES, 25);
         for (long done = 0; done <= 5L << 20; done += 1 << 16) {
@@ -80,5 +80,12 @@ class ConsoleMeterTest {
         empty.update(0, 0);
         empty.finish();
         assertEquals(List.of("images 100% 0/0"), none);
+
+        List<String> refused = new ArrayList<>();
+        StringWriter bar = new StringWriter();
+        ConsoleMeter.lines(refused::add, "verifying", Meter.Unit.BYTES, 10).finish();
+        ConsoleMeter.bar(new PrintWriter(bar), "verifying", Meter.Unit.BYTES).finish();
+        assertEquals(List.of(), refused, "a step that never started shows nothing");
+        assertEquals("", bar.toString());
     }
 }
