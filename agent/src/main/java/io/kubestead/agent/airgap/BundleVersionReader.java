@@ -37,7 +37,8 @@ public final class BundleVersionReader {
         try {
             key = BundleSignature.trustedKey(trust.publicKey()).orElse(null);
         } catch (IOException e) {
-            throw new SpecException("word 'bundle-public-key=" + trust.publicKey() + "': cannot be read (" + e.getMessage() + ")");
+            throw new SpecException("word 'bundle-public-key=" + trust.publicKey() + "': cannot be read ("
+                    + e.getMessage() + ")");
         } catch (BundleException e) {
             throw new SpecException("word 'bundle-public-key': " + e.getMessage());
         }
@@ -47,7 +48,8 @@ public final class BundleVersionReader {
         }
         try {
             String version = SignedManifest.read(file, key, trust.skipSignature()).kubernetesVersion();
-            return Optional.of(new BundleVersion(version, file + (trust.skipSignature() ? ", signature not checked" : ", signed manifest")));
+            return Optional.of(new BundleVersion(version,
+                    file + (trust.skipSignature() ? ", signature not checked" : ", signed manifest")));
         } catch (BundleException e) {
             throw new SpecException("air-gap " + e.getMessage());
         }

@@ -18,7 +18,7 @@ public final class InstallWords {
             WordDef.flag("airgap", "install from the air-gap bundle beside install.sh; no network access"),
             BundleTrust.KEY_WORD,
             BundleTrust.SKIP_WORD,
-            WordDef.value("kubernetes-version", "1.N[.P]", "Kubernetes version to install"),
+            WordDef.value("kubernetes-version", "1.N[.P]", "Kubernetes version to install (with airgap: the bundle's by default)"),
             WordDef.value("node-name", "NAME", "this node's name (default: the host name, lower-cased)"),
             WordDef.value("private-address", "IP", "address the cluster uses to reach this node (default: the host's primary address)"),
             WordDef.value("public-address", "IP", "another address of this node, added to the API server certificate"),
