@@ -30,6 +30,7 @@ class PackageDependenciesTest {
             Map.entry("host", Set.of()),
             Map.entry("cni", Set.of()),
             Map.entry("etcd", Set.of()),
+            Map.entry("progress", Set.of()),
             Map.entry("spec", Set.of("version")),
             Map.entry("preflight", Set.of("host", "spec")),
             Map.entry("hostsetup", Set.of("host", "version")),
@@ -39,9 +40,9 @@ class PackageDependenciesTest {
             Map.entry("lb", Set.of("host", "spec")),
             Map.entry("join", Set.of("etcd", "host", "kubeadm", "pki", "spec", "version")),
             Map.entry("reset", Set.of("etcd", "host", "join", "lb", "preflight", "spec", "kubeadm", "version")),
-            Map.entry("airgap", Set.of("host", "spec", "version", "pki", "join", "bundle", "kubeadm", "hostsetup")),
+            Map.entry("airgap", Set.of("host", "spec", "version", "pki", "join", "bundle", "kubeadm", "hostsetup", "progress")),
             Map.entry("bundle", Set.of("host", "spec", "version")),
-            Map.entry("plan", Set.of("host", "spec")));
+            Map.entry("plan", Set.of("host", "spec", "progress")));
 
     private static String packageOf(Path file) {
         return SOURCES.relativize(file.getParent()).toString().replace('/', '.');
