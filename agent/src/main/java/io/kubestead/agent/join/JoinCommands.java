@@ -62,7 +62,7 @@ public final class JoinCommands {
         w.add("token=" + secrets.token().value());
         w.add("ca-hash=" + caHash);
         if (spec.airgap()) {
-            w.add("bundle-server-port=" + io.kubestead.agent.spec.JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT);
+            w.add("bundle-server-port=" + spec.bundleServerPort());
         }
         if (master) {
             w.add("cert-key=" + secrets.certificateKey().value());

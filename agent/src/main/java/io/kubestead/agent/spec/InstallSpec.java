@@ -36,7 +36,8 @@ public record InstallSpec(
         Map<String, Path> providedCas,
         Set<String> preflightIgnore,
         Duration tokenTtl,
-        BundleTrust bundleTrust) {
+        BundleTrust bundleTrust,
+        int bundleServerPort) {
 
     public InstallSpec {
         certSans = List.copyOf(certSans);
@@ -120,6 +121,7 @@ public record InstallSpec(
         m.put("providedCas", cas);
         m.put("preflightIgnore", preflightIgnore.stream().sorted().toList());
         m.put("tokenTtl", tokenTtl.toString());
+        m.put("bundleServerPort", bundleServerPort);
         return m;
     }
 }

@@ -49,7 +49,9 @@ public final class InstallSpecJson {
                     Cidr.parse(n.get("podCidr").asText()), Cidr.parse(n.get("serviceCidr").asText()),
                     n.get("clusterName").asText(), n.get("dnsDomain").asText(), n.get("apiName").asText(), false, null,
                     n.get("keyAlgorithm").asText(), n.get("caValidityDays").asInt(), n.get("certValidityDays").asInt(),
-                    cas, ignore, Duration.parse(n.get("tokenTtl").asText()), BundleTrust.BUILT_IN);
+                    cas, ignore, Duration.parse(n.get("tokenTtl").asText()), BundleTrust.BUILT_IN,
+                    // absent in install.json of versions before the word existed
+                    n.path("bundleServerPort").asInt(JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("install.json cannot be read (" + e.getMessage() + "); rerun 'kubestead install'"
                     + " with the original words on the first master");

@@ -89,9 +89,32 @@ public final class InstallSpecParser {
 
         boolean ha = w.has("ha") || w.has("vip");
         LoadBalancer lb = loadBalancer(w, ha);
+        int bundlePort = bundleServerPort(w, lb);
         return new InstallSpec(ha, lb, w.has("taint-control-plane"), w.has("airgap"), version, nodeName,
                 privateAddress, publicAddress, sans, pods, services, clusterName, "cluster.local", apiName,
-                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, trust);
+                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, trust, bundlePort);
+    }
+
+    /** The port every master serves the air-gap bundle on; the join commands carry it to the other hosts. */
+    private static int bundleServerPort(Words w, LoadBalancer lb) {
+        Optional<Integer> given = w.value("bundle-server-port", s -> Integer.parseInt(port(s)), "give a port 1-65535");
+        if (given.isEmpty()) {
+            return JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT;
+        }
+        if (!w.has("airgap")) {
+            throw new SpecException("word 'bundle-server-port' applies only to air-gapped clusters; drop it or add airgap");
+        }
+        int port = given.get();
+        // the masters already listen on these: the API server, the internal balancer, etcd, kubelet and the control plane
+        Set<Integer> taken = new LinkedHashSet<>(List.of(6443, 2379, 2380, 10250, 10257, 10259));
+        if (lb.mode() == LoadBalancer.Mode.INTERNAL) {
+            taken.add(lb.internalPort());
+        }
+        if (taken.contains(port)) {
+            throw new SpecException("word 'bundle-server-port=" + port + "' is a port a master already uses (" + taken
+                    + "); choose another, e.g. " + JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT);
+        }
+        return port;
     }
 
     private LoadBalancer loadBalancer(Words w, boolean ha) {
@@ -202,8 +225,8 @@ public final class InstallSpecParser {
     }
 
     static String port(String s) {
-        if (!s.matches("\\d{1,5}")) {
-            throw new IllegalArgumentException("'" + s + "' is not a port number");
+        if (!s.matches("\\d{1,5}") || Integer.parseInt(s) < 1 || Integer.parseInt(s) > 65535) {
+            throw new IllegalArgumentException("'" + s + "' is not a port number (1-65535)");
         }
         return s;
     }

@@ -38,6 +38,8 @@ public final class InstallWords {
             WordDef.value("front-proxy-ca-cert", "FILE", "bring your own front-proxy CA certificate (with front-proxy-ca-key)"),
             WordDef.value("front-proxy-ca-key", "FILE", "the key of front-proxy-ca-cert"),
             WordDef.value("preflight-ignore", "CHECK,...", "skip the named preflight checks"),
+            WordDef.value("bundle-server-port", "PORT",
+                    "with airgap: port the masters serve the bundle on to joining hosts (default 6446)"),
             WordDef.value("token-ttl", "DURATION", "lifetime of the join token, e.g. 24h (default), 2h30m"),
             WordDef.flag("yes", "answer yes to every question; no prompts"),
             WordDef.optionalValue("dry-run", "DIR",

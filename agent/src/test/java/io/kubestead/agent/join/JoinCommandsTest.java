@@ -70,4 +70,14 @@ class JoinCommandsTest {
                 () -> ControlPlaneTarget.of(parse(words, "cp-2")));
         assertTrue(e.getMessage().contains("run 'kubestead join-script master' on a master"), e.getMessage());
     }
+
+    @org.junit.jupiter.api.Test
+    void airGappedJoinsFetchFromThePortTheFirstMasterChose() {
+        for (boolean master : new boolean[] {true, false}) {
+            JoinSpec chosen = parse(commands("airgap", "ha", "yes", "bundle-server-port=7446").words(master), "n-2");
+            assertEquals(7446, chosen.bundleServerPort());
+            assertEquals(JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT,
+                    parse(commands("airgap", "ha", "yes").words(master), "n-2").bundleServerPort());
+        }
+    }
 }

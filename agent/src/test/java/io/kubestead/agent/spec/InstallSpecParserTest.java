@@ -175,4 +175,28 @@ class InstallSpecParserTest {
         assertEquals(List.of("a.example.com", "10.1.1.1", "*.apps.example.com"),
                 parse("cert-sans=a.example.com,10.1.1.1,a.example.com,*.apps.example.com").certSans());
     }
+
+    @Test
+    void theBundleServerPortIsChosenOnceForTheWholeAirGappedCluster() {
+        assertEquals(JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT, parse("airgap").bundleServerPort());
+        InstallSpec s = parse("airgap", "ha", "bundle-server-port=7446");
+        assertEquals(7446, s.bundleServerPort());
+        assertEquals(7446, InstallSpecJson.read(InstallSpecJson.write(s)).bundleServerPort(), "install.json keeps it");
+        assertEquals("word 'bundle-server-port' applies only to air-gapped clusters; drop it or add airgap",
+                error("bundle-server-port=7446"));
+        assertTrue(error("airgap", "bundle-server-port=70000").startsWith("word 'bundle-server-port=70000'"),
+                error("airgap", "bundle-server-port=70000"));
+        assertEquals("word 'bundle-server-port=6443' is a port a master already uses ([6443, 2379, 2380, 10250, 10257,"
+                + " 10259]); choose another, e.g. 6446", error("airgap", "bundle-server-port=6443"));
+        assertTrue(error("airgap", "ha", "bundle-server-port=6444").contains("6444]"), "the internal balancer's port");
+    }
+
+    @Test
+    void installJsonOfAnOlderVersionReadsWithTheDefaultBundleServerPort() {
+        String json = new String(InstallSpecJson.write(parse("airgap")), java.nio.charset.StandardCharsets.UTF_8)
+                .replaceAll(",\\s*\"bundleServerPort\" : \\d+", "");
+        assertFalse(json.contains("bundleServerPort"), json);
+        assertEquals(JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT,
+                InstallSpecJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).bundleServerPort());
+    }
 }

@@ -1,6 +1,5 @@
 package io.kubestead.agent.plan.phases;
 
-import io.kubestead.agent.airgap.BundleServer;
 import io.kubestead.agent.airgap.ImageImport;
 import io.kubestead.agent.host.HostFacts;
 import io.kubestead.agent.kubeadm.HostKubeadm;
@@ -73,7 +72,7 @@ public final class InstallPlan {
         phases.add(new KubeadmInitPhase(HostKubeadm::new));
         phases.add(new JoinLockRbacPhase());
         if (spec.airgap()) {
-            phases.add(new BundleServerPhase(spec.privateAddress(), BundleServer.DEFAULT_PORT));
+            phases.add(new BundleServerPhase(spec.privateAddress(), spec.bundleServerPort()));
         }
         phases.add(new LbStaticPodPhase(lb, masters, self));
         phases.add(new LbSyncPhase(new BalancerFile(spec.loadBalancer(), spec.clusterName(), spec.apiName(), self)));

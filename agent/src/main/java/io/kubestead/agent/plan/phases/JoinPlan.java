@@ -1,7 +1,6 @@
 package io.kubestead.agent.plan.phases;
 
 import io.kubestead.agent.airgap.BundleFetch;
-import io.kubestead.agent.airgap.BundleServer;
 import io.kubestead.agent.airgap.ImageImport;
 import java.time.Duration;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
@@ -71,7 +70,7 @@ public final class JoinPlan {
         phases.add(new KubeadmJoinPhase(HostKubeadm::new, spec.controlPlane()
                 ? new GatedControlPlaneJoin(spec, context.controlPlaneGate()) : KubeadmJoinPhase.JoinGate.NONE));
         if (spec.airgap() && spec.controlPlane()) {
-            phases.add(new BundleServerPhase(spec.privateAddress(), BundleServer.DEFAULT_PORT));
+            phases.add(new BundleServerPhase(spec.privateAddress(), spec.bundleServerPort()));
         }
         phases.add(new LbStaticPodPhase(lb, all, self));
         phases.add(spec.controlPlane() ? LabelsPhase.master(spec.nodeName()) : LabelsPhase.worker(spec.nodeName()));
