@@ -6,7 +6,9 @@
 #   kubestead bundle verify FILE     (signature + every SHA-256, writes nothing)
 #   kubestead bundle extract FILE DIR (verify + extract, one pass)
 #   tar -xzf / tar --zstd -xf        (GNU tar, verifies nothing)
-# each under /usr/bin/time -v (wall time, peak RSS of the whole process), the JVM capped at -Xmx256m.
+# each under /usr/bin/time -v (wall time, peak RSS of the whole process). The kubestead commands run as users run
+# them: the shipped launcher (bin/kubestead) on the bundled jlink runtime, unpacked from the agent bundle that
+# `mvn -DskipTests install` left in installer/target/dist (build it first), a cold process per run.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +17,13 @@ HEAP=${BENCH_HEAP:--Xmx256m}
 RUNS=${BENCH_RUNS:-3}
 mkdir -p "$WORK"
 
-# --- classpath: this checkout's classes first, then the dependencies ---
+# --- the agent as shipped: unpacked fresh from this checkout's agent bundle (no app CDS archive yet) ---
+AGENT_TGZ=$(ls "$REPO"/installer/target/dist/kubestead-agent-*.tar.gz)
+AGENT=$WORK/agent
+rm -rf "$AGENT" && mkdir -p "$AGENT" && tar -xzf "$AGENT_TGZ" -C "$AGENT"
+KUBESTEAD=$AGENT/bin/kubestead
+
+# --- classpath for the installer (packing only): this checkout's classes first, then the dependencies ---
 (cd "$REPO" && mvn -q -B -o -pl agent,installer compile)
 for m in agent installer; do
     (cd "$REPO" && mvn -q -B -o -pl $m dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp-$m.txt")
@@ -70,9 +78,9 @@ for c in zst gz; do
         --key "$KEYS/bundle-signing.key" "${flag[@]}" --kubernetes-version 1.33.4 --arch amd64 --created 2026-01-01T00:00:00Z
     echo "bundle $c: $(($(stat -c %s "$bundle") >> 20)) MiB"
     for run in $(seq "$RUNS"); do
-        measure "kubestead bundle verify ($c) #$run" java "$HEAP" -cp "$CP" io.kubestead.agent.cli.Main bundle verify "$bundle" --public-key "$PUB"
+        measure "kubestead bundle verify ($c) #$run" "$KUBESTEAD" bundle verify "$bundle" --public-key "$PUB"
         rm -rf "$WORK/out"
-        measure "kubestead bundle extract ($c) #$run" java "$HEAP" -cp "$CP" io.kubestead.agent.cli.Main bundle extract "$bundle" "$WORK/out" --public-key "$PUB"
+        measure "kubestead bundle extract ($c) #$run" "$KUBESTEAD" bundle extract "$bundle" "$WORK/out" --public-key "$PUB"
         rm -rf "$WORK/out" && mkdir -p "$WORK/out"
         if [ "$c" = gz ]; then
             measure "tar -xzf #$run" tar -xzf "$bundle" -C "$WORK/out"

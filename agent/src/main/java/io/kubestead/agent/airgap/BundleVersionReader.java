@@ -10,8 +10,8 @@ import io.kubestead.agent.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.Optional;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
  * The Kubernetes version of the bundle an air-gapped install or join will use, in the order the bundle phase uses
@@ -33,7 +33,7 @@ public final class BundleVersionReader {
             return Optional.empty();
         }
         Path file = archive.get();
-        Ed25519PublicKeyParameters key;
+        PublicKey key;
         try {
             key = BundleSignature.trustedKey(trust.publicKey()).orElse(null);
         } catch (IOException e) {

@@ -6,8 +6,8 @@ import io.kubestead.agent.progress.Meter;
 import io.kubestead.agent.spec.BundleTrust;
 import io.kubestead.agent.spec.SpecException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.function.Consumer;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /** The real {@link Extractor}: the bundle reader's one verified, streaming pass, trusting the key the user chose. */
 public final class VerifiedExtractor implements Extractor {
@@ -19,7 +19,7 @@ public final class VerifiedExtractor implements Extractor {
 
     @Override
     public void extract(Path archive, Path targetDir, Consumer<String> progress, Meter bytes) throws Exception {
-        Ed25519PublicKeyParameters key = BundleSignature.trustedKey(trust.publicKey()).orElse(null);
+        PublicKey key = BundleSignature.trustedKey(trust.publicKey()).orElse(null);
         if (key == null && !trust.skipSignature()) {
             throw new SpecException("this agent has no built-in bundle key: give bundle-public-key=FILE (the"
                     + " bundle-signing.pub that signed " + archive.getFileName() + "), or insecure-skip-bundle-signature");

@@ -8,13 +8,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
  * Verifies (and optionally extracts) a bundle in one streaming pass with fixed buffers: the signed manifest first,
@@ -23,7 +23,7 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
  * replaces the target only when everything checked out, so a refused bundle leaves nothing behind.
  */
 public final class BundleReader {
-    private final Ed25519PublicKeyParameters trustedKey;
+    private final PublicKey trustedKey;
     private final boolean skipSignature;
     private final BundleProgress progress;
 
@@ -31,7 +31,7 @@ public final class BundleReader {
      * @param trustedKey    the key manifest.sig must verify with; may be null only with {@code skipSignature}
      * @param skipSignature accept unsigned or wrongly signed bundles (insecure-skip-bundle-signature)
      */
-    public BundleReader(Ed25519PublicKeyParameters trustedKey, boolean skipSignature, BundleProgress progress) {
+    public BundleReader(PublicKey trustedKey, boolean skipSignature, BundleProgress progress) {
         if (trustedKey == null && !skipSignature) {
             throw new BundleException("no trusted bundle key: give bundle-public-key=FILE, or insecure-skip-bundle-signature");
         }

@@ -3,7 +3,7 @@ package io.kubestead.agent.bundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import java.security.PrivateKey;
 
 /**
  * Signs an existing bundle with another key: every file is checked against the manifest (the old signature is
@@ -18,7 +18,7 @@ public final class BundleResigner {
         this.progress = progress;
     }
 
-    public BundleManifest resign(Path bundle, Ed25519PrivateKeyParameters key, Path out) {
+    public BundleManifest resign(Path bundle, PrivateKey key, Path out) {
         Compression compression = Compression.of(bundle);
         Path dir = out.toAbsolutePath().getParent();
         Path work;

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 /**
  * Packs a staging directory into a bundle: manifest.json, manifest.sig, then every file in sorted path order,
@@ -71,7 +71,7 @@ public final class BundleWriter {
     }
 
     /** Scans {@code staging}, then writes the bundle to {@code out}; returns the manifest written. */
-    public BundleManifest write(Path staging, Metadata metadata, Ed25519PrivateKeyParameters key, Path out) {
+    public BundleManifest write(Path staging, Metadata metadata, PrivateKey key, Path out) {
         BundleManifest manifest = scan(staging, metadata);
         write(staging, manifest, key, out);
         return manifest;
@@ -82,7 +82,7 @@ public final class BundleWriter {
      * hashes (checked again while packing). {@code key} null writes an unsigned bundle (no manifest.sig), which
      * agents refuse unless told to skip the signature. Written to a temp file beside {@code out}, then renamed.
      */
-    public void write(Path staging, BundleManifest manifest, Ed25519PrivateKeyParameters key, Path out) {
+    public void write(Path staging, BundleManifest manifest, PrivateKey key, Path out) {
         byte[] json = manifest.toJson();
         Date mtime = Date.from(manifest.createdInstant());
         Path dir = out.toAbsolutePath().getParent();

@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
  * Reads only the head of a bundle, manifest.json and manifest.sig (the writer puts them first), and checks the
@@ -22,7 +22,7 @@ public final class SignedManifest {
      * The bundle's manifest once its signature verifies with {@code trustedKey}; with {@code skipSignature} the
      * manifest unchecked (trustedKey may then be null). Throws {@link BundleException} naming the bundle.
      */
-    public static BundleManifest read(Path bundle, Ed25519PublicKeyParameters trustedKey, boolean skipSignature) {
+    public static BundleManifest read(Path bundle, PublicKey trustedKey, boolean skipSignature) {
         String name = bundle.getFileName().toString();
         if (trustedKey == null && !skipSignature) {
             throw new BundleException("bundle " + name + ": no trusted key to check its signature with");

@@ -9,8 +9,8 @@ import io.kubestead.agent.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.concurrent.Callable;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +48,7 @@ final class BundleCommand implements Callable<Integer> {
 
         /** The reader, reporting to {@code meter} (finish it when the reader is done). */
         BundleReader reader(CliEnvironment env, Meter meter) {
-            Ed25519PublicKeyParameters key;
+            PublicKey key;
             try {
                 key = BundleSignature.trustedKey(publicKey).orElse(null);
             } catch (IOException e) {

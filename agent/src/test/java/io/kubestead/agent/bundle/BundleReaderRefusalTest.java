@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,18 +20,18 @@ class BundleReaderRefusalTest {
     @TempDir
     Path tmp;
 
-    private final Ed25519PrivateKeyParameters key = TestBundles.key();
+    private final KeyPair key = TestBundles.key();
     private final byte[] hello = "hello\n".getBytes(StandardCharsets.UTF_8);
 
     /** A manifest listing bin/a with {@code hello}; the archive holds whatever {@code entries} writes. */
     private Path hostile(TestBundles.Entries entries) throws Exception {
         byte[] json = TestBundles.manifest(Map.of("bin/a", hello)).toJson();
-        return TestBundles.archive(tmp.resolve("hostile.tar"), json, key, entries);
+        return TestBundles.archive(tmp.resolve("hostile.tar"), json, key.getPrivate(), entries);
     }
 
     /** Refused by both verify and extract with a message containing {@code expected}; the target never appears. */
     private void refused(Path bundle, String expected) throws Exception {
-        BundleReader reader = new BundleReader(key.generatePublicKey(), false, BundleProgress.NONE);
+        BundleReader reader = new BundleReader(key.getPublic(), false, BundleProgress.NONE);
         BundleException v = assertThrows(BundleException.class, () -> reader.verify(bundle));
         assertTrue(v.getMessage().contains(expected), v.getMessage());
         List<String> before = TestBundles.names(tmp);
@@ -123,7 +123,7 @@ class BundleReaderRefusalTest {
         Path staging = TestBundles.staging(tmp.resolve("staging"));
         BundleManifest m = BundleWriter.scan(staging, TestBundles.METADATA);
         Path wrongKey = tmp.resolve("wrong.tar.zst");
-        new BundleWriter(Compression.ZSTD).write(staging, m, TestBundles.key(), wrongKey);
+        new BundleWriter(Compression.ZSTD).write(staging, m, TestBundles.key().getPrivate(), wrongKey);
         refused(wrongKey, "manifest.sig does not verify with the trusted key");
         Files.delete(wrongKey);
 
@@ -131,11 +131,11 @@ class BundleReaderRefusalTest {
         byte[] original = m.toJson();
         Files.write(staging.resolve("bin/kubeadm"), "#!/bin/sh\nevil\n".getBytes(StandardCharsets.UTF_8));
         BundleManifest altered = BundleWriter.scan(staging, TestBundles.METADATA);
-        Path tampered = TestBundles.archive(tmp.resolve("tampered.tar"), altered.toJson(), key, tar -> { });
+        Path tampered = TestBundles.archive(tmp.resolve("tampered.tar"), altered.toJson(), key.getPrivate(), tar -> { });
         // Re-sign the archive's second entry with the original manifest's signature.
         byte[] bytes = Files.readAllBytes(tampered);
-        byte[] goodSig = BundleSignature.sign(key, original);
-        byte[] newSig = BundleSignature.sign(key, altered.toJson());
+        byte[] goodSig = BundleSignature.sign(key.getPrivate(), original);
+        byte[] newSig = BundleSignature.sign(key.getPrivate(), altered.toJson());
         int at = indexOf(bytes, newSig);
         System.arraycopy(goodSig, 0, bytes, at, goodSig.length);
         Files.write(tampered, bytes);
@@ -148,7 +148,7 @@ class BundleReaderRefusalTest {
         Path staging = TestBundles.staging(tmp.resolve("staging"));
         for (Compression c : List.of(Compression.ZSTD, Compression.GZIP)) {
             Path whole = tmp.resolve("whole" + c.extension());
-            new BundleWriter(c).write(staging, TestBundles.METADATA, key, whole);
+            new BundleWriter(c).write(staging, TestBundles.METADATA, key.getPrivate(), whole);
             byte[] bytes = Files.readAllBytes(whole);
             Files.delete(whole);
             // Cut inside images/pause.tar (300 KB of random data: stored nearly as is).
@@ -162,8 +162,8 @@ class BundleReaderRefusalTest {
     void aFailedExtractionLeavesAnEarlierBundleUntouched() throws Exception {
         Path staging = TestBundles.staging(tmp.resolve("staging"));
         Path good = tmp.resolve("good.tar.zst");
-        new BundleWriter(Compression.ZSTD).write(staging, TestBundles.METADATA, key, good);
-        BundleReader reader = new BundleReader(key.generatePublicKey(), false, BundleProgress.NONE);
+        new BundleWriter(Compression.ZSTD).write(staging, TestBundles.METADATA, key.getPrivate(), good);
+        BundleReader reader = new BundleReader(key.getPublic(), false, BundleProgress.NONE);
         Path target = tmp.resolve("bundle");
         reader.extract(good, target);
         List<String> before = TestBundles.names(target);
@@ -180,7 +180,7 @@ class BundleReaderRefusalTest {
             TestBundles.file(tar, "bin/a", hello);
         });
         Path target = tmp.resolve("target");
-        new BundleReader(key.generatePublicKey(), false, BundleProgress.NONE).extract(ok, target);
+        new BundleReader(key.getPublic(), false, BundleProgress.NONE).extract(ok, target);
         assertEquals(List.of("bin", "manifest.json", "manifest.sig"), TestBundles.names(target));
         StagingDirectory.delete(target);
         Files.delete(ok);
@@ -193,7 +193,7 @@ class BundleReaderRefusalTest {
     @Test
     void notABundle() throws Exception {
         Path junk = Files.write(tmp.resolve("junk.tar.gz"), "not an archive at all".getBytes(StandardCharsets.UTF_8));
-        BundleReader reader = new BundleReader(key.generatePublicKey(), false, BundleProgress.NONE);
+        BundleReader reader = new BundleReader(key.getPublic(), false, BundleProgress.NONE);
         BundleException e = assertThrows(BundleException.class, () -> reader.verify(junk));
         assertTrue(e.getMessage().startsWith("bundle junk.tar.gz: "), e.getMessage());
     }

@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,20 +22,20 @@ class BundleRoundTripTest {
     @TempDir
     Path tmp;
 
-    private final Ed25519PrivateKeyParameters key = TestBundles.key();
+    private final KeyPair key = TestBundles.key();
 
     @ParameterizedTest
     @EnumSource(value = Compression.class, names = {"ZSTD", "GZIP"})
     void extractsWhatWasPackedWithModesAndManifest(Compression compression) throws Exception {
         Path staging = TestBundles.staging(tmp.resolve("staging"));
         Path bundle = tmp.resolve("b" + compression.extension());
-        BundleManifest written = new BundleWriter(compression).write(staging, TestBundles.METADATA, key, bundle);
+        BundleManifest written = new BundleWriter(compression).write(staging, TestBundles.METADATA, key.getPrivate(), bundle);
         assertEquals(List.of("bin/kubeadm", "containerd/bin/ctr", "images/pause.tar", "manifests/flannel.yaml",
                 "systemd/empty.conf"), written.files().stream().map(BundleManifest.FileEntry::path).toList());
 
         List<long[]> updates = new ArrayList<>();
         Path target = tmp.resolve("out");
-        BundleManifest read = new BundleReader(key.generatePublicKey(), false, (d, t) -> updates.add(new long[] {d, t}))
+        BundleManifest read = new BundleReader(key.getPublic(), false, (d, t) -> updates.add(new long[] {d, t}))
                 .extract(bundle, target);
 
         assertEquals(written, read);
@@ -58,22 +58,22 @@ class BundleRoundTripTest {
         Path b = TestBundles.staging(tmp.resolve("b"));
         Files.setLastModifiedTime(b.resolve("bin/kubeadm"), FileTime.fromMillis(12345));
         BundleWriter writer = new BundleWriter(Compression.ZSTD);
-        writer.write(a, TestBundles.METADATA, key, tmp.resolve("1.tar.zst"));
-        writer.write(b, TestBundles.METADATA, key, tmp.resolve("2.tar.zst"));
+        writer.write(a, TestBundles.METADATA, key.getPrivate(), tmp.resolve("1.tar.zst"));
+        writer.write(b, TestBundles.METADATA, key.getPrivate(), tmp.resolve("2.tar.zst"));
         assertArrayEquals(Files.readAllBytes(tmp.resolve("1.tar.zst")), Files.readAllBytes(tmp.resolve("2.tar.zst")));
 
         Path extracted = tmp.resolve("x");
-        BundleManifest m = new BundleReader(key.generatePublicKey(), false, BundleProgress.NONE)
+        BundleManifest m = new BundleReader(key.getPublic(), false, BundleProgress.NONE)
                 .extract(tmp.resolve("1.tar.zst"), extracted);
-        writer.write(extracted, BundleWriter.Metadata.of(m), key, tmp.resolve("3.tar.zst"));
+        writer.write(extracted, BundleWriter.Metadata.of(m), key.getPrivate(), tmp.resolve("3.tar.zst"));
         assertArrayEquals(Files.readAllBytes(tmp.resolve("1.tar.zst")), Files.readAllBytes(tmp.resolve("3.tar.zst")));
     }
 
     @Test
     void gnuTarReadsOurBundlesWithManifestFirst() throws Exception {
         Path staging = TestBundles.staging(tmp.resolve("staging"));
-        new BundleWriter(Compression.ZSTD).write(staging, TestBundles.METADATA, key, tmp.resolve("b.tar.zst"));
-        new BundleWriter(Compression.GZIP).write(staging, TestBundles.METADATA, key, tmp.resolve("b.tar.gz"));
+        new BundleWriter(Compression.ZSTD).write(staging, TestBundles.METADATA, key.getPrivate(), tmp.resolve("b.tar.zst"));
+        new BundleWriter(Compression.GZIP).write(staging, TestBundles.METADATA, key.getPrivate(), tmp.resolve("b.tar.gz"));
         String zst = run("tar", "--zstd", "-tvf", tmp.resolve("b.tar.zst").toString());
         String gz = run("tar", "-tzvf", tmp.resolve("b.tar.gz").toString());
         assertEquals(zst, gz);
@@ -85,7 +85,7 @@ class BundleRoundTripTest {
         run("tar", "--zstd", "-xf", tmp.resolve("b.tar.zst").toString(), "-C", out.toString());
         assertArrayEquals(Files.readAllBytes(staging.resolve("images/pause.tar")), Files.readAllBytes(out.resolve("images/pause.tar")));
         String verified = run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey",
-                Files.write(tmp.resolve("k.pub"), BundleSignature.publicKeyPem(key.generatePublicKey())).toString(),
+                Files.write(tmp.resolve("k.pub"), BundleSignature.publicKeyPem(key.getPublic())).toString(),
                 "-rawin", "-in", out.resolve("manifest.json").toString(), "-sigfile", out.resolve("manifest.sig").toString());
         assertTrue(verified.contains("Signature Verified Successfully"), verified);
     }
@@ -94,8 +94,8 @@ class BundleRoundTripTest {
     void replacesAnEarlierExtractedBundleButNoOtherDirectory() throws Exception {
         Path staging = TestBundles.staging(tmp.resolve("staging"));
         Path bundle = tmp.resolve("b.tar.zst");
-        new BundleWriter(Compression.ZSTD).write(staging, TestBundles.METADATA, key, bundle);
-        BundleReader reader = new BundleReader(key.generatePublicKey(), false, BundleProgress.NONE);
+        new BundleWriter(Compression.ZSTD).write(staging, TestBundles.METADATA, key.getPrivate(), bundle);
+        BundleReader reader = new BundleReader(key.getPublic(), false, BundleProgress.NONE);
         Path target = tmp.resolve("bundle");
         reader.extract(bundle, target);
         Files.writeString(target.resolve("stale"), "from before");
@@ -116,7 +116,7 @@ class BundleRoundTripTest {
         Path bundle = tmp.resolve("b.tar.gz");
         new BundleWriter(Compression.GZIP).write(staging, TestBundles.METADATA, null, bundle);
         BundleException e = assertThrows(BundleException.class,
-                () -> new BundleReader(key.generatePublicKey(), false, BundleProgress.NONE).verify(bundle));
+                () -> new BundleReader(key.getPublic(), false, BundleProgress.NONE).verify(bundle));
         assertEquals("bundle b.tar.gz: unsigned (no manifest.sig after manifest.json); sign it with 'installer sign'"
                 + " or accept it with insecure-skip-bundle-signature", e.getMessage());
         BundleManifest m = new BundleReader(null, true, BundleProgress.NONE).extract(bundle, tmp.resolve("out"));

@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,27 +21,27 @@ class BundleSignatureTest {
 
     @Test
     void signsAndVerifiesThroughPemRoundTrip() {
-        Ed25519PrivateKeyParameters key = TestBundles.key();
-        Ed25519PrivateKeyParameters read = BundleSignature.readPrivateKey(BundleSignature.privateKeyPem(key), "key");
-        Ed25519PublicKeyParameters pub = BundleSignature.readPublicKey(
-                BundleSignature.publicKeyPem(key.generatePublicKey()), "pub");
+        KeyPair key = TestBundles.key();
+        PrivateKey read = BundleSignature.readPrivateKey(BundleSignature.privateKeyPem(key.getPrivate()), "key");
+        PublicKey pub = BundleSignature.readPublicKey(
+                BundleSignature.publicKeyPem(key.getPublic()), "pub");
         byte[] message = "{\"format\":1}".getBytes(StandardCharsets.UTF_8);
         byte[] sig = BundleSignature.sign(read, message);
         assertEquals(64, sig.length);
         assertTrue(BundleSignature.verify(pub, message, sig));
         assertFalse(BundleSignature.verify(pub, "{\"format\":2}".getBytes(StandardCharsets.UTF_8), sig));
-        assertFalse(BundleSignature.verify(TestBundles.key().generatePublicKey(), message, sig));
+        assertFalse(BundleSignature.verify(TestBundles.key().getPublic(), message, sig));
         assertFalse(BundleSignature.verify(pub, message, new byte[63]));
     }
 
     @Test
     void opensslReadsOurKeysAndVerifiesOurSignature() throws Exception {
-        Ed25519PrivateKeyParameters key = TestBundles.key();
-        Path priv = Files.write(tmp.resolve("k.key"), BundleSignature.privateKeyPem(key));
-        Path pub = Files.write(tmp.resolve("k.pub"), BundleSignature.publicKeyPem(key.generatePublicKey()));
+        KeyPair key = TestBundles.key();
+        Path priv = Files.write(tmp.resolve("k.key"), BundleSignature.privateKeyPem(key.getPrivate()));
+        Path pub = Files.write(tmp.resolve("k.pub"), BundleSignature.publicKeyPem(key.getPublic()));
         byte[] message = "manifest bytes".getBytes(StandardCharsets.UTF_8);
         Path msg = Files.write(tmp.resolve("m"), message);
-        Path sig = Files.write(tmp.resolve("m.sig"), BundleSignature.sign(key, message));
+        Path sig = Files.write(tmp.resolve("m.sig"), BundleSignature.sign(key.getPrivate(), message));
         assertEquals(Files.readString(pub), run("openssl", "pkey", "-in", priv.toString(), "-pubout"));
         String verified = run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub.toString(), "-rawin",
                 "-in", msg.toString(), "-sigfile", sig.toString());
@@ -48,8 +49,18 @@ class BundleSignatureTest {
         // And the other way: a key openssl made is read and used.
         Path osslKey = tmp.resolve("o.key");
         run("openssl", "genpkey", "-algorithm", "ed25519", "-out", osslKey.toString());
-        Ed25519PrivateKeyParameters o = BundleSignature.readPrivateKey(Files.readAllBytes(osslKey), "o.key");
+        PrivateKey o = BundleSignature.readPrivateKey(Files.readAllBytes(osslKey), "o.key");
         assertArrayEquals(Files.readAllBytes(osslKey), BundleSignature.privateKeyPem(o));
+        // ... and a signature openssl made verifies here, with the public key openssl derived.
+        Path osslPub = Files.writeString(tmp.resolve("o.pub"), run("openssl", "pkey", "-in", osslKey.toString(), "-pubout"));
+        Path osslSig = tmp.resolve("o.sig");
+        run("openssl", "pkeyutl", "-sign", "-inkey", osslKey.toString(), "-rawin", "-in", msg.toString(), "-out", osslSig.toString());
+        PublicKey osslPublic = BundleSignature.readPublicKey(Files.readAllBytes(osslPub), "o.pub");
+        assertTrue(BundleSignature.verify(osslPublic, message, Files.readAllBytes(osslSig)));
+        assertArrayEquals(Files.readAllBytes(osslSig), BundleSignature.sign(o, message), "Ed25519 is deterministic");
+        byte[] flipped = Files.readAllBytes(osslSig);
+        flipped[10] ^= 1;
+        assertFalse(BundleSignature.verify(osslPublic, message, flipped));
     }
 
     @Test
@@ -57,7 +68,7 @@ class BundleSignatureTest {
         byte[] garbage = "not a key".getBytes(StandardCharsets.UTF_8);
         BundleException e = assertThrows(BundleException.class, () -> BundleSignature.readPrivateKey(garbage, "/x/k.key"));
         assertTrue(e.getMessage().startsWith("/x/k.key: "), e.getMessage());
-        byte[] pub = BundleSignature.publicKeyPem(TestBundles.key().generatePublicKey());
+        byte[] pub = BundleSignature.publicKeyPem(TestBundles.key().getPublic());
         e = assertThrows(BundleException.class, () -> BundleSignature.readPrivateKey(pub, "/x/k.pub"));
         assertTrue(e.getMessage().contains("not an Ed25519 private key"), e.getMessage());
     }

@@ -21,7 +21,7 @@ class BundleWriterProgressTest {
         List<String> lines = new ArrayList<>();
         ConsoleMeter meter = ConsoleMeter.lines(lines::add, "packing", Meter.Unit.BYTES, 25);
         BundleManifest m = new BundleWriter(Compression.ZSTD, meter::update)
-                .write(staging, TestBundles.METADATA, TestBundles.key(), tmp.resolve("b.tar.zst"));
+                .write(staging, TestBundles.METADATA, TestBundles.key().getPrivate(), tmp.resolve("b.tar.zst"));
         meter.finish();
         String total = ConsoleMeter.human(m.totalBytes());
         assertEquals("packing   0% 0 B of " + total, lines.get(0));

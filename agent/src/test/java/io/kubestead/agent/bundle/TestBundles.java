@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 /** Staging trees and hand-made (hostile) archives for the bundle tests. */
 final class TestBundles {
@@ -50,7 +51,7 @@ final class TestBundles {
         return b;
     }
 
-    static Ed25519PrivateKeyParameters key() {
+    static KeyPair key() {
         return BundleSignature.generate(new SecureRandom());
     }
 
@@ -72,7 +73,7 @@ final class TestBundles {
     }
 
     /** A plain (uncompressed) tar: manifest.json, manifest.sig signed with {@code key}, then {@code entries}. */
-    static Path archive(Path out, byte[] manifestJson, Ed25519PrivateKeyParameters key, Entries entries) throws IOException {
+    static Path archive(Path out, byte[] manifestJson, PrivateKey key, Entries entries) throws IOException {
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(out));
              TarArchiveOutputStream tar = new TarArchiveOutputStream(file)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

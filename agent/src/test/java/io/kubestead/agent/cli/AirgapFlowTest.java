@@ -121,7 +121,7 @@ class AirgapFlowTest {
     }
 
     /** A signed archive as the installer packs it, from the same files; returns its path. */
-    static Path signedArchive(Path dir, org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters key) throws Exception {
+    static Path signedArchive(Path dir, java.security.KeyPair key) throws Exception {
         String version = new SupportedVersions().defaultVersion().toString();
         Path staging = FakeBundle.standard().image(PAUSE, "images/pause.tar", "oci layout".getBytes(StandardCharsets.UTF_8))
                 .writeTo(dir.resolve("staging"));
@@ -130,7 +130,7 @@ class AirgapFlowTest {
         new io.kubestead.agent.bundle.BundleWriter(io.kubestead.agent.bundle.Compression.ZSTD).write(staging,
                 new io.kubestead.agent.bundle.BundleWriter.Metadata(version, "amd64", "2026-01-01T00:00:00Z",
                         List.of(new io.kubestead.agent.bundle.BundleManifest.ImageEntry(PAUSE, "images/pause.tar"))),
-                key, archive);
+                key.getPrivate(), archive);
         return archive;
     }
 
@@ -138,7 +138,7 @@ class AirgapFlowTest {
     void theArchiveBesideInstallShIsVerifiedWithTheGivenKeyExtractedAndInstalled() throws Exception {
         var keys = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom());
         Path pub = tmp.resolve("bundle-signing.pub");
-        Files.write(pub, io.kubestead.agent.bundle.BundleSignature.publicKeyPem(keys.generatePublicKey()));
+        Files.write(pub, io.kubestead.agent.bundle.BundleSignature.publicKeyPem(keys.getPublic()));
         Path archive = signedArchive(tmp.resolve("release"), keys);
 
         StandInNode m1 = new StandInNode(tmp.resolve("m1"));
@@ -164,7 +164,7 @@ class AirgapFlowTest {
         var ours = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom());
         var theirs = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom());
         Path pub = tmp.resolve("bundle-signing.pub");
-        Files.write(pub, io.kubestead.agent.bundle.BundleSignature.publicKeyPem(ours.generatePublicKey()));
+        Files.write(pub, io.kubestead.agent.bundle.BundleSignature.publicKeyPem(ours.getPublic()));
         Path archive = signedArchive(tmp.resolve("release"), theirs);
 
         StandInNode m1 = new StandInNode(tmp.resolve("m1"));

@@ -16,9 +16,9 @@ import io.kubestead.agent.version.KubernetesVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.List;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,26 +31,26 @@ class AirgapVersionFlowTest {
     private static final String BUNDLED = "1.33.4";
     @TempDir
     Path tmp;
-    private Ed25519PrivateKeyParameters key;
+    private KeyPair key;
     private Path pub;
 
     @BeforeEach
     void keys() throws Exception {
         key = BundleSignature.generate(new SecureRandom());
-        pub = Files.write(tmp.resolve("bundle-signing.pub"), BundleSignature.publicKeyPem(key.generatePublicKey()));
+        pub = Files.write(tmp.resolve("bundle-signing.pub"), BundleSignature.publicKeyPem(key.getPublic()));
         // the point of these tests: the bundle's version is not the agent's default
         assertFalse(new SupportedVersions().defaultVersion().toString().equals(BUNDLED));
     }
 
     /** A signed archive holding Kubernetes {@code version}, as install.sh finds it beside itself. */
-    private Path archive(String version, Ed25519PrivateKeyParameters signer) throws Exception {
+    private Path archive(String version, KeyPair signer) throws Exception {
         Path staging = FakeBundle.standard().image(AirgapFlowTest.PAUSE, "images/pause.tar",
                 "oci layout".getBytes(StandardCharsets.UTF_8)).writeTo(tmp.resolve("staging-" + version));
         Files.delete(staging.resolve("manifest.json"));
         Path archive = Files.createDirectories(tmp.resolve("release-" + version))
                 .resolve("kubestead-airgap-" + version + "-linux-amd64.tar.zst");
         new BundleWriter(Compression.ZSTD).write(staging, new BundleWriter.Metadata(version, "amd64", "2026-01-01T00:00:00Z",
-                List.of(new BundleManifest.ImageEntry(AirgapFlowTest.PAUSE, "images/pause.tar"))), signer, archive);
+                List.of(new BundleManifest.ImageEntry(AirgapFlowTest.PAUSE, "images/pause.tar"))), signer.getPrivate(), archive);
         return archive;
     }
 

@@ -9,9 +9,9 @@ import io.kubestead.agent.bundle.BundleWriter;
 import io.kubestead.agent.bundle.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.List;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +20,7 @@ class BundleCommandTest {
     @TempDir
     Path tmp;
 
-    private final Ed25519PrivateKeyParameters key = BundleSignature.generate(new SecureRandom());
+    private final KeyPair key = BundleSignature.generate(new SecureRandom());
     private Path bundle;
     private Path pub;
 
@@ -30,8 +30,8 @@ class BundleCommandTest {
         Files.write(staging.resolve("kubeadm"), new byte[3 << 20]);
         bundle = tmp.resolve("kubestead-airgap-1.33.4-linux-amd64.tar.zst");
         new BundleWriter(Compression.ZSTD).write(tmp.resolve("staging"),
-                new BundleWriter.Metadata("1.33.4", "amd64", "2026-01-01T00:00:00Z", List.of()), key, bundle);
-        pub = Files.write(tmp.resolve("k.pub"), BundleSignature.publicKeyPem(key.generatePublicKey()));
+                new BundleWriter.Metadata("1.33.4", "amd64", "2026-01-01T00:00:00Z", List.of()), key.getPrivate(), bundle);
+        pub = Files.write(tmp.resolve("k.pub"), BundleSignature.publicKeyPem(key.getPublic()));
     }
 
     @Test
@@ -56,7 +56,7 @@ class BundleCommandTest {
         assertEquals("1.33.4", m.kubernetesVersion());
 
         Path other = Files.write(tmp.resolve("other.pub"),
-                BundleSignature.publicKeyPem(BundleSignature.generate(new SecureRandom()).generatePublicKey()));
+                BundleSignature.publicKeyPem(BundleSignature.generate(new SecureRandom()).getPublic()));
         CliHarness wrong = new CliHarness(tmp);
         assertEquals(1, wrong.run("bundle", "extract", bundle.toString(), tmp.resolve("out2").toString(),
                 "--public-key", other.toString()));
@@ -74,5 +74,23 @@ class BundleCommandTest {
         assertEquals(0, skip.run("bundle", "verify", bundle.toString(), "--insecure-skip-bundle-signature"));
         assertTrue(skip.err.toString().contains("not checking the bundle's signature"), skip.err.toString());
         assertTrue(skip.out.toString().contains("OK (signature NOT checked"), skip.out.toString());
+    }
+
+    /**
+     * The signature is checked with the JDK's Ed25519, so a real {@code kubestead bundle verify} process never
+     * loads a BouncyCastle class (which would make the JVM verify the signed BouncyCastle jars first).
+     */
+    @Test
+    void verifyInAFreshJvmLoadsNoBouncyCastleClass() throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-Xlog:class+load=info", "-XX:-UsePerfData",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "bundle", "verify", bundle.toString(), "--public-key", pub.toString())
+                .redirectErrorStream(true).start();
+        List<String> out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, p.waitFor(), String.join("\n", out));
+        assertTrue(out.stream().anyMatch(l -> l.contains("OK (signature verified")), String.join("\n", out));
+        assertTrue(out.stream().anyMatch(l -> l.contains("sun.security.ec.ed.EdDSASignature ")), "the JDK's Ed25519 did the check");
+        assertEquals(List.of(), out.stream().filter(l -> l.contains("org.bouncycastle.")).toList());
     }
 }

@@ -110,7 +110,7 @@ final class AirgapCommand implements Runnable {
             if (p.isPresent()) {
                 if (signingKey != null) {
                     byte[] pub = io.kubestead.agent.bundle.BundleSignature.publicKeyPem(
-                            KeyFiles.privateKey(signingKey).generatePublicKey());
+                            KeyFiles.publicKeyOf(KeyFiles.privateKey(signingKey)));
                     io.kubestead.installer.airgap.AgentTrust.warning(staged, pub).ifPresent(w -> {
                         spec.commandLine().getErr().println("[WARN] " + w);
                         spec.commandLine().getErr().flush();

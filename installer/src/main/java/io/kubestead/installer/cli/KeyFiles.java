@@ -4,14 +4,21 @@ import io.kubestead.agent.bundle.BundleSignature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 
 /** Reads a bundle-signing key named on the command line, as a usage error if it is not one. */
 final class KeyFiles {
     private KeyFiles() {
     }
 
-    static Ed25519PrivateKeyParameters privateKey(Path file) {
+    static PrivateKey privateKey(Path file) {
         try {
             return BundleSignature.readPrivateKey(Files.readAllBytes(file), file.toString());
         } catch (IOException e) {
@@ -20,5 +27,21 @@ final class KeyFiles {
         } catch (io.kubestead.agent.bundle.BundleException e) {
             throw new IllegalArgumentException("--key " + e.getMessage());
         }
+    }
+
+    /**
+     * The public half of a bundle-signing key. JDK 17 has no API to derive it, BouncyCastle has; the installer
+     * may load BouncyCastle (the agent's bundle checks do not, see BundleSignature).
+     */
+    static PublicKey publicKeyOf(PrivateKey key) {
+        try {
+            if (PrivateKeyFactory.createKey(key.getEncoded()) instanceof Ed25519PrivateKeyParameters ed) {
+                byte[] spki = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(ed.generatePublicKey()).getEncoded();
+                return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("not an Ed25519 private key: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("not an Ed25519 private key");
     }
 }

@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,9 +35,9 @@ final class KeygenCommand implements Callable<Integer> {
             throw new IllegalArgumentException(key + " or " + pub + " already exists; keys are never replaced (move them away first)");
         }
         Files.createDirectories(out);
-        Ed25519PrivateKeyParameters k = BundleSignature.generate(new SecureRandom());
-        write(key, BundleSignature.privateKeyPem(k), "rw-------");
-        write(pub, BundleSignature.publicKeyPem(k.generatePublicKey()), "rw-r--r--");
+        KeyPair k = BundleSignature.generate(new SecureRandom());
+        write(key, BundleSignature.privateKeyPem(k.getPrivate()), "rw-------");
+        write(pub, BundleSignature.publicKeyPem(k.getPublic()), "rw-r--r--");
         spec.commandLine().getOut().printf("[INFO] wrote %s (secret, mode 0600) and %s%n", key, pub);
         spec.commandLine().getOut().flush();
         return 0;

@@ -49,7 +49,7 @@ class AirgapBuildCommandTest {
 
             var key = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom());
             Path keyFile = dir.resolve("bundle-signing.key");
-            Files.write(keyFile, io.kubestead.agent.bundle.BundleSignature.privateKeyPem(key));
+            Files.write(keyFile, io.kubestead.agent.bundle.BundleSignature.privateKeyPem(key.getPrivate()));
             for (String out : new String[] {"out1", "out2"}) {
                 int rc = run("airgap", "build", manifest.toString(), "--out", dir.resolve(out).toString(),
                         "--base-dir", dir.toString(), "--plain-http-registry", registry.hostPort,
@@ -62,7 +62,7 @@ class AirgapBuildCommandTest {
             // packed, signed, and the same bytes twice; the agent's reader accepts it with the public key
             Path b1 = dir.resolve("out1/kubestead-airgap-1.33.4-linux-amd64.tar.zst");
             assertArrayEquals(Files.readAllBytes(b1), Files.readAllBytes(dir.resolve("out2/kubestead-airgap-1.33.4-linux-amd64.tar.zst")));
-            var manifestRead = new io.kubestead.agent.bundle.BundleReader(key.generatePublicKey(), false,
+            var manifestRead = new io.kubestead.agent.bundle.BundleReader(key.getPublic(), false,
                     io.kubestead.agent.bundle.BundleProgress.NONE).verify(b1);
             assertTrue(manifestRead.images().stream().anyMatch(i -> i.path().equals("images/pause.tar")), manifestRead.toString());
             Path s1 = dir.resolve("out1/kubestead-airgap-1.33.4-linux-amd64");

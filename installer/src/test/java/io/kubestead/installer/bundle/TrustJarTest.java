@@ -16,12 +16,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,9 +100,9 @@ class TrustJarTest {
 
     @Test
     void theUnpackedAgentTrustsTheBuiltInKeyWithoutPublicKeyAndRefusesAnother() throws Exception {
-        Ed25519PrivateKeyParameters release = BundleSignature.generate(RANDOM);
-        Ed25519PrivateKeyParameters other = BundleSignature.generate(RANDOM);
-        Path pub = Files.write(tmp.resolve("bundle-signing.pub"), BundleSignature.publicKeyPem(release.generatePublicKey()));
+        KeyPair release = BundleSignature.generate(RANDOM);
+        KeyPair other = BundleSignature.generate(RANDOM);
+        Path pub = Files.write(tmp.resolve("bundle-signing.pub"), BundleSignature.publicKeyPem(release.getPublic()));
         Path agent = unpack(new AgentBundleBuilder(withKey(BundleBuildMain.trustedKey(pub.toString(), null).orElseThrow()))
                 .build(tmp.resolve("dist")));
         Path good = airgapBundle(release, "good");
@@ -125,9 +125,9 @@ class TrustJarTest {
 
     @Test
     void airgapBuildWarnsWhenThePackedAgentDoesNotTrustTheSigningKey() throws Exception {
-        Ed25519PrivateKeyParameters release = BundleSignature.generate(RANDOM);
-        byte[] releasePub = BundleSignature.publicKeyPem(release.generatePublicKey());
-        byte[] otherPub = BundleSignature.publicKeyPem(BundleSignature.generate(RANDOM).generatePublicKey());
+        KeyPair release = BundleSignature.generate(RANDOM);
+        byte[] releasePub = BundleSignature.publicKeyPem(release.getPublic());
+        byte[] otherPub = BundleSignature.publicKeyPem(BundleSignature.generate(RANDOM).getPublic());
         StagedBundle trusting = staged("trusting", withKey(releasePub));
         StagedBundle plain = staged("plain", inputs);
 
@@ -146,12 +146,12 @@ class TrustJarTest {
         return new StagedBundle(dir, "1.33.4", "amd64", MTIME, List.of());
     }
 
-    private Path airgapBundle(Ed25519PrivateKeyParameters key, String name) throws IOException {
+    private Path airgapBundle(KeyPair key, String name) throws IOException {
         Path staging = Files.createDirectories(tmp.resolve(name + "-staging/bin"));
         Files.writeString(staging.resolve("kubeadm"), "#!/bin/sh\necho kubeadm\n");
         Path out = tmp.resolve(name + ".tar.zst");
         new BundleWriter(Compression.ZSTD).write(staging.getParent(),
-                new BundleWriter.Metadata("1.33.4", "amd64", "2026-01-01T00:00:00Z", List.of()), key, out);
+                new BundleWriter.Metadata("1.33.4", "amd64", "2026-01-01T00:00:00Z", List.of()), key.getPrivate(), out);
         return out;
     }
 

@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubestead.agent.bundle.BundleException;
 import io.kubestead.agent.bundle.BundleProgress;
 import io.kubestead.agent.bundle.BundleReader;
 import io.kubestead.agent.bundle.BundleSignature;
-import io.kubestead.agent.bundle.BundleException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import java.security.PublicKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -33,7 +33,7 @@ class BundleCommandsTest {
         return cl.execute(args);
     }
 
-    private Ed25519PublicKeyParameters pub(Path dir) throws Exception {
+    private PublicKey pub(Path dir) throws Exception {
         return BundleSignature.readPublicKey(Files.readAllBytes(dir.resolve("bundle-signing.pub")), "pub");
     }
 
@@ -82,5 +82,18 @@ class BundleCommandsTest {
         assertEquals(2, run("bundle", "pack", tmp.resolve("staging").toString(), "--out", tmp.resolve("b.tar.zst").toString(),
                 "--key", notKey.toString(), "--kubernetes-version", "1.33.4", "--arch", "amd64", "--created", "2026-01-01T00:00:00Z"));
         assertTrue(err.toString().startsWith("[ERROR] --key " + notKey + ": "), err.toString());
+    }
+
+    @Test
+    void thePublicKeyIsDerivedFromTheSigningKeyAsOpensslDerivesIt() throws Exception {
+        Path keys = tmp.resolve("keys");
+        assertEquals(0, run("keygen", "--out", keys.toString()), err.toString());
+        PublicKey derived = KeyFiles.publicKeyOf(KeyFiles.privateKey(keys.resolve("bundle-signing.key")));
+        assertArrayEquals(Files.readAllBytes(keys.resolve("bundle-signing.pub")), BundleSignature.publicKeyPem(derived));
+        Process p = new ProcessBuilder("openssl", "pkey", "-in", keys.resolve("bundle-signing.key").toString(), "-pubout")
+                .redirectErrorStream(true).start();
+        byte[] openssl = p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), new String(openssl, java.nio.charset.StandardCharsets.UTF_8));
+        assertArrayEquals(openssl, BundleSignature.publicKeyPem(derived));
     }
 }
