@@ -2,9 +2,6 @@ package io.kubestead.agent.bundle;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
@@ -12,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -140,53 +138,54 @@ public record BundleManifest(int format, String kubernetesVersion, String arch, 
         if (json.length > MAX_BYTES) {
             throw new BundleException("manifest.json is larger than " + MAX_BYTES + " bytes");
         }
-        JsonNode root;
+        Object root;
         try {
-            JsonFactory factory = JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build()).build();
-            root = new ObjectMapper(factory).readTree(json);
+            root = ManifestJson.read(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new BundleException("manifest.json is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new BundleException("manifest.json cannot be read: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (!(root instanceof Map<?, ?> object)) {
             throw new BundleException("manifest.json is not a JSON object");
         }
         List<FileEntry> files = new ArrayList<>();
-        for (JsonNode f : array(root, "files")) {
+        for (Map<?, ?> f : objects(object, "files")) {
             files.add(new FileEntry(text(f, "path"), number(f, "size"), text(f, "sha256")));
         }
         List<ImageEntry> images = new ArrayList<>();
-        for (JsonNode i : array(root, "images")) {
+        for (Map<?, ?> i : objects(object, "images")) {
             images.add(new ImageEntry(text(i, "ref"), text(i, "path")));
         }
-        long format = number(root, "format");
-        return new BundleManifest(format == FORMAT ? FORMAT : -1, text(root, "kubernetesVersion"), text(root, "arch"),
-                text(root, "created"), files, images);
+        long format = number(object, "format");
+        return new BundleManifest(format == FORMAT ? FORMAT : -1, text(object, "kubernetesVersion"), text(object, "arch"),
+                text(object, "created"), files, images);
     }
 
-    private static JsonNode array(JsonNode node, String key) {
-        JsonNode a = node.get(key);
-        if (a == null || !a.isArray()) {
+    /** The array under {@code key}; an element that is not an object counts as one without any keys. */
+    private static List<Map<?, ?>> objects(Map<?, ?> node, String key) {
+        if (!(node.get(key) instanceof List<?> a)) {
             throw new BundleException("manifest.json: '" + key + "' is missing or not an array");
         }
-        return a;
+        List<Map<?, ?>> out = new ArrayList<>();
+        for (Object o : a) {
+            out.add(o instanceof Map<?, ?> m ? m : Map.of());
+        }
+        return out;
     }
 
-    private static String text(JsonNode node, String key) {
-        JsonNode v = node.get(key);
-        if (v == null || !v.isTextual()) {
+    private static String text(Map<?, ?> node, String key) {
+        if (!(node.get(key) instanceof String v)) {
             throw new BundleException("manifest.json: '" + key + "' is missing or not a string");
         }
-        return v.asText();
+        return v;
     }
 
-    private static long number(JsonNode node, String key) {
-        JsonNode v = node.get(key);
-        if (v == null || !v.canConvertToExactIntegral() || !v.canConvertToLong()) {
+    private static long number(Map<?, ?> node, String key) {
+        Long v = ManifestJson.exactLong(node.get(key));
+        if (v == null) {
             throw new BundleException("manifest.json: '" + key + "' is missing or not an integer");
         }
-        return v.asLong();
+        return v;
     }
 }

@@ -14,6 +14,7 @@ public final class Main {
     /** Runs one command line against the given environment and returns its exit code. */
     public static int run(CliEnvironment env, String... args) {
         boolean stacktrace = Arrays.asList(args).contains("--stacktrace");
-        return KubesteadCommand.commandLine(env, stacktrace).execute(args);
+        String subcommand = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        return KubesteadCommand.commandLine(env, stacktrace, subcommand).execute(args);
     }
 }

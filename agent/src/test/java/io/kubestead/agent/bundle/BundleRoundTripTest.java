@@ -141,6 +141,26 @@ class BundleRoundTripTest {
         assertTrue(e.getMessage().contains("format"), e.getMessage());
     }
 
+    @Test
+    void manifestParsingRefusesDuplicatesDepthTrailingDataAndWrongTypes() throws Exception {
+        String json = new String(TestBundles.manifest(java.util.Map.of("a", new byte[] {1})).toJson(), StandardCharsets.UTF_8);
+        java.util.function.Function<String, String> refusal = text -> assertThrows(BundleException.class,
+                () -> BundleManifest.parse(text.getBytes(StandardCharsets.UTF_8))).getMessage();
+        assertTrue(refusal.apply(json.replace("{\"arch\":\"amd64\",", "{\"arch\":\"amd64\",\"arch\":\"arm64\","))
+                .contains("Duplicate field 'arch'"));
+        assertTrue(refusal.apply(json + " {}").startsWith("manifest.json is not valid JSON"));
+        assertTrue(refusal.apply(json.replace("\"images\":[]", "\"images\":[[[[[[[[[]]]]]]]]]")).startsWith("manifest.json is not valid JSON"));
+        assertEquals("manifest.json is not a JSON object", refusal.apply("[]"));
+        assertEquals("manifest.json is not a JSON object", refusal.apply(""));
+        assertEquals("manifest.json: 'size' is missing or not an integer", refusal.apply(json.replace("\"size\":1", "\"size\":1.5")));
+        assertEquals("manifest.json: 'size' is missing or not an integer", refusal.apply(json.replace("\"size\":1", "\"size\":\"1\"")));
+        assertEquals("manifest.json: 'path' is missing or not a string", refusal.apply(json.replace("\"files\":[{", "\"files\":[7,{")));
+        assertEquals("manifest.json: 'images' is missing or not an array", refusal.apply(json.replace("\"images\":[]", "\"images\":{}")));
+        // An integral number in another spelling is the same number.
+        assertEquals(1, BundleManifest.parse(json.replace("\"size\":1", "\"size\":1.0").getBytes(StandardCharsets.UTF_8))
+                .files().get(0).size());
+    }
+
     private static String run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
