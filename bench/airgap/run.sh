@@ -6,7 +6,7 @@
 #   kubestead bundle verify FILE     (signature + every SHA-256, writes nothing)
 #   kubestead bundle extract FILE DIR (verify + extract, one pass)
 #   tar -xzf / tar --zstd -xf        (GNU tar, verifies nothing)
-# each under /usr/bin/time -v (wall time, peak RSS of the whole process). The kubestead commands run as users run
+# each under /usr/bin/time -v (wall time, peak RSS of the whole process), after a sync. The kubestead commands run as users run
 # them: the shipped launcher (bin/kubestead) on the bundled jlink runtime, unpacked from the agent bundle that
 # `mvn -DskipTests install` left in installer/target/dist (build it first), a cold process per run.
 set -euo pipefail
@@ -58,6 +58,9 @@ KEYS=$WORK/keys
 measure() {
     local label=$1 log
     shift
+    # Start each run from the same state: the previous run's gigabyte written back, not competing for the CPU
+    # (kernel writeback) or throttling this run's writes.
+    sync && sleep 1
     log=$(mktemp)
     /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; rm -f "$log"; return 1; }
     awk -v label="$label" -v size="$SIZE" '
