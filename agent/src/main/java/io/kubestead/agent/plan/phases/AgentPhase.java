@@ -53,7 +53,8 @@ final class AgentPhase implements Phase {
         Path from = source.get();
         List<Path> files;
         try (Stream<Path> s = Files.walk(from)) {
-            files = s.filter(Files::isRegularFile).sorted().toList();
+            files = s.filter(Files::isRegularFile).filter(f -> !hostCache(from.relativize(f).toString()))
+                    .sorted().toList();
         }
         for (Path f : files) {
             String rel = from.relativize(f).toString();
@@ -63,6 +64,14 @@ final class AgentPhase implements Phase {
             throw new HostException("the agent bundle at " + from + " has no bin/kubestead");
         }
         ctx.progress().info("copied " + files.size() + " files from " + from);
+    }
+
+    /**
+     * The class-data sharing archives bin/kubestead makes on first use (runtime/lib/server/classes.jsa,
+     * lib/cds/): caches of this host and this path, which the launcher makes again where the agent lands.
+     */
+    static boolean hostCache(String rel) {
+        return rel.equals("runtime/lib/server/classes.jsa") || rel.startsWith("lib/cds/");
     }
 
     private static int mode(Set<PosixFilePermission> p) {
