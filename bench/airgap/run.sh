@@ -15,6 +15,9 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${1:-/tmp/kubestead-bench-airgap}
 HEAP=${BENCH_HEAP:--Xmx256m}
 RUNS=${BENCH_RUNS:-3}
+# Scale: MiB of random "image" data (default 900, spread 8:5:4:1 over four images), and which compressions to run.
+RANDOM_MIB=${BENCH_RANDOM_MIB:-900}
+COMPRESSIONS=${BENCH_COMPRESSIONS:-zst gz}
 mkdir -p "$WORK"
 
 # --- the agent as shipped: unpacked fresh from this checkout's agent bundle (no app CDS archive yet) ---
@@ -33,20 +36,20 @@ installer() { java "$HEAP" -cp "$CP" io.kubestead.installer.cli.InstallerMain "$
 
 # --- the staging tree: ~900 MiB random in 4 files, ~120 MiB of real binaries and text ---
 STAGING=$WORK/staging
-if [ ! -f "$WORK/staging.complete" ]; then
+if [ "$(cat "$WORK/staging.complete" 2>/dev/null)" != "$RANDOM_MIB" ]; then
     rm -rf "$STAGING"
     mkdir -p "$STAGING/images" "$STAGING/bin" "$STAGING/manifests"
-    head -c $((400 << 20)) /dev/urandom >"$STAGING/images/kube-apiserver.tar"
-    head -c $((250 << 20)) /dev/urandom >"$STAGING/images/etcd.tar"
-    head -c $((200 << 20)) /dev/urandom >"$STAGING/images/kube-controller-manager.tar"
-    head -c $((50 << 20)) /dev/urandom >"$STAGING/images/pause.tar"
+    head -c $((RANDOM_MIB * 8 / 18 << 20)) /dev/urandom >"$STAGING/images/kube-apiserver.tar"
+    head -c $((RANDOM_MIB * 5 / 18 << 20)) /dev/urandom >"$STAGING/images/etcd.tar"
+    head -c $((RANDOM_MIB * 4 / 18 << 20)) /dev/urandom >"$STAGING/images/kube-controller-manager.tar"
+    head -c $((RANDOM_MIB * 1 / 18 << 20)) /dev/urandom >"$STAGING/images/pause.tar"
     cp /usr/bin/etcd "$STAGING/bin/kubelet"
     cp /usr/bin/etcdctl "$STAGING/bin/kubeadm"
     cp /usr/sbin/haproxy "$STAGING/bin/crictl"
     cat /usr/bin/etcd /usr/bin/etcdctl /usr/bin/etcd /usr/bin/etcdctl >"$STAGING/bin/kubectl"
     find /usr/share/doc -name '*.gz' -prune -o -type f -print0 | head -z -n 4000 | xargs -0 cat >"$STAGING/manifests/docs.txt" 2>/dev/null || true
     chmod 755 "$STAGING"/bin/*
-    touch "$WORK/staging.complete"
+    echo "$RANDOM_MIB" >"$WORK/staging.complete"
 fi
 SIZE=$(du -sb "$STAGING" | cut -f1)
 echo "staging: $((SIZE >> 20)) MiB in $(find "$STAGING" -type f | wc -l) files"
@@ -83,7 +86,7 @@ measure "verify 1-file bundle, first run" "$KUBESTEAD" bundle verify "$TINY/tiny
 for run in $(seq "$RUNS"); do
     measure "verify 1-file bundle #$run" "$KUBESTEAD" bundle verify "$TINY/tiny.tar.zst" --public-key "$PUB"
 done
-for c in zst gz; do
+for c in $COMPRESSIONS; do
     bundle=$WORK/kubestead-airgap-1.33.4-linux-amd64.tar.$c
     flag=(); [ "$c" = gz ] && flag=(--gzip)
     rm -f "$bundle"
