@@ -96,21 +96,11 @@ public final class BundleReader {
         }
 
         BundleManifest run() throws IOException {
-            TarArchiveEntry first = next("the start");
-            if (first == null || !first.getName().equals(BundlePaths.MANIFEST) || !regular(first)) {
-                throw new BundleException("the first entry is not manifest.json (not a Kubestead bundle?)");
-            }
-            byte[] json = small(first, BundleManifest.MAX_BYTES);
-            BundleManifest manifest = BundleManifest.parse(json);
-            TarArchiveEntry entry = next(BundlePaths.MANIFEST);
-            byte[] signature = null;
-            if (entry != null && entry.getName().equals(BundlePaths.SIGNATURE) && regular(entry)) {
-                signature = small(entry, BundleSignature.SIGNATURE_BYTES);
-                entry = next(BundlePaths.SIGNATURE);
-            }
-            checkSignature(json, signature);
+            BundleHead head = BundleHead.read(tar);
+            BundleManifest manifest = head.verifiedManifest(trustedKey, skipSignature);
+            TarArchiveEntry entry = head.following();
             index(manifest);
-            sink.manifest(json, signature);
+            sink.manifest(head.json(), head.signature());
             for (; entry != null; entry = next(entry.getName())) {
                 accept(entry);
             }
@@ -121,19 +111,6 @@ public final class BundleReader {
                 }
             }
             return manifest;
-        }
-
-        private void checkSignature(byte[] json, byte[] signature) {
-            if (skipSignature) {
-                return;
-            }
-            if (signature == null) {
-                throw new BundleException("unsigned (no manifest.sig after manifest.json); sign it with 'installer sign'"
-                        + " or accept it with insecure-skip-bundle-signature");
-            }
-            if (!BundleSignature.verify(trustedKey, json, signature)) {
-                throw new BundleException("manifest.sig does not verify with the trusted key (wrong key or altered manifest)");
-            }
         }
 
         private void index(BundleManifest manifest) {
@@ -245,30 +222,12 @@ public final class BundleReader {
             }
         }
 
-        private byte[] small(TarArchiveEntry entry, int max) throws IOException {
-            if (entry.getSize() > max) {
-                throw new BundleException("entry '" + entry.getName() + "' is larger than " + max + " bytes");
-            }
-            byte[] bytes = tar.readNBytes((int) entry.getSize());
-            if (bytes.length != entry.getSize()) {
-                throw new BundleException("entry '" + entry.getName() + "' is truncated");
-            }
-            return bytes;
-        }
-
         private TarArchiveEntry next(String after) {
-            try {
-                return tar.getNextEntry();
-            } catch (IOException e) {
-                throw new BundleException("archive is truncated or corrupt after entry " + BundlePaths.quote(after) + " ("
-                        + e.getMessage() + ")", e);
-            }
+            return BundleHead.next(tar, after);
         }
     }
 
     private static boolean regular(TarArchiveEntry e) {
-        byte flag = e.getLinkFlag();
-        return (flag == TarArchiveEntry.LF_NORMAL || flag == TarArchiveEntry.LF_OLDNORM
-                || flag == TarArchiveEntry.LF_CONTIG) && !e.isSparse();
+        return BundleHead.regular(e);
     }
 }

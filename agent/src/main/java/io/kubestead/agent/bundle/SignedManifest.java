@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
@@ -31,39 +30,11 @@ public final class SignedManifest {
              BufferedInputStream buffered = new BufferedInputStream(file, 1 << 16);
              InputStream raw = Compression.detect(buffered).decompress(buffered);
              TarArchiveInputStream tar = new TarArchiveInputStream(raw, "UTF-8")) {
-            TarArchiveEntry first = tar.getNextEntry();
-            if (first == null || !first.getName().equals(BundlePaths.MANIFEST) || !first.isFile()) {
-                throw new BundleException("the first entry is not manifest.json (not a Kubestead bundle?)");
-            }
-            byte[] json = small(tar, first, BundleManifest.MAX_BYTES);
-            TarArchiveEntry second = tar.getNextEntry();
-            byte[] signature = second != null && second.getName().equals(BundlePaths.SIGNATURE) && second.isFile()
-                    ? small(tar, second, BundleSignature.SIGNATURE_BYTES) : null;
-            if (!skipSignature) {
-                if (signature == null) {
-                    throw new BundleException("unsigned (no manifest.sig after manifest.json); sign it with"
-                            + " 'installer sign' or accept it with insecure-skip-bundle-signature");
-                }
-                if (!BundleSignature.verify(trustedKey, json, signature)) {
-                    throw new BundleException("manifest.sig does not verify with the trusted key (wrong key or altered manifest)");
-                }
-            }
-            return BundleManifest.parse(json);
+            return BundleHead.read(tar).verifiedManifest(trustedKey, skipSignature);
         } catch (BundleException e) {
             throw new BundleException("bundle " + name + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new BundleException("bundle " + name + ": cannot read (truncated or corrupt?): " + e.getMessage(), e);
         }
-    }
-
-    private static byte[] small(TarArchiveInputStream tar, TarArchiveEntry entry, int max) throws IOException {
-        if (entry.getSize() > max) {
-            throw new BundleException("entry '" + entry.getName() + "' is larger than " + max + " bytes");
-        }
-        byte[] bytes = tar.readNBytes((int) entry.getSize());
-        if (bytes.length != entry.getSize()) {
-            throw new BundleException("entry '" + entry.getName() + "' is truncated");
-        }
-        return bytes;
     }
 }

@@ -50,7 +50,7 @@ class SignedManifestTest {
         byte[] whole = Files.readAllBytes(bundle(key, Compression.GZIP, "whole"));
         Files.write(cut, java.util.Arrays.copyOf(whole, 40));
         e = assertThrows(BundleException.class, () -> SignedManifest.read(cut, key.getPublic(), false));
-        assertTrue(e.getMessage().startsWith("bundle cut.tar.gz: cannot read (truncated or corrupt?)"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("bundle cut.tar.gz: archive is truncated or corrupt at its start"), e.getMessage());
 
         Path notABundle = Files.writeString(tmp.resolve("x.tar"), "hello");
         e = assertThrows(BundleException.class, () -> SignedManifest.read(notABundle, key.getPublic(), false));
