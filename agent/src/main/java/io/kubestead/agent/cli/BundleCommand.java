@@ -65,6 +65,50 @@ final class BundleCommand implements Callable<Integer> {
         }
     }
 
+    /** The -o option both subcommands take: text for people, json for scripts and CI. */
+    static class Output {
+        @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
+                description = "text (default) or json; progress goes to stderr either way")
+        String format;
+
+        void print(CliEnvironment env, String text, BundleManifest m, Path bundle, boolean signatureChecked, Path dir) {
+            switch (format) {
+                case "text" -> env.out().println(text);
+                case "json" -> env.out().print(json(m, bundle, signatureChecked, dir));
+                default -> throw new SpecException("-o " + format + " is not known; use text or json");
+            }
+            env.out().flush();
+        }
+
+        void check() {
+            if (!format.equals("text") && !format.equals("json")) {
+                throw new SpecException("-o " + format + " is not known; use text or json");
+            }
+        }
+
+        private static String json(BundleManifest m, Path bundle, boolean signatureChecked, Path dir) {
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var root = mapper.createObjectNode();
+            root.put("bundle", bundle.toAbsolutePath().toString());
+            root.put("signature", signatureChecked ? "verified" : "not checked");
+            root.put("kubernetesVersion", m.kubernetesVersion());
+            root.put("arch", m.arch());
+            root.put("created", m.created());
+            root.put("files", m.files().size());
+            root.put("bytes", m.totalBytes());
+            var images = root.putArray("images");
+            m.images().forEach(i -> images.add(i.ref()));
+            if (dir != null) {
+                root.put("extractedTo", dir.toAbsolutePath().toString());
+            }
+            try {
+                return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + System.lineSeparator();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     static Path existing(Path bundle) {
         if (!Files.isRegularFile(bundle)) {
             throw new SpecException("bundle " + bundle + " does not exist or is not a file");
@@ -83,23 +127,26 @@ final class BundleCommand implements Callable<Integer> {
         @CommandLine.Mixin
         Trust trust = new Trust();
 
+        @CommandLine.Mixin
+        Output output = new Output();
+
         Verify(CliEnvironment env) {
             this.env = env;
         }
 
         @Override
         public Integer call() {
-            Meter meter = ConsoleMeter.on(env.out(), "verifying", Meter.Unit.BYTES, env.terminal());
+            output.check();
+            Meter meter = ConsoleMeter.on(env.err(), "verifying", Meter.Unit.BYTES, env.terminal());
             BundleManifest m;
             try {
                 m = trust.reader(env, meter).verify(existing(bundle));
             } finally {
                 meter.finish();
             }
-            env.out().printf("bundle %s: OK (%s, Kubernetes %s/%s, %d files, %d images)%n", bundle.getFileName(),
+            output.print(env, String.format("bundle %s: OK (%s, Kubernetes %s/%s, %d files, %d images)", bundle.getFileName(),
                     trust.skip ? "signature NOT checked" : "signature verified", m.kubernetesVersion(), m.arch(),
-                    m.files().size(), m.images().size());
-            env.out().flush();
+                    m.files().size(), m.images().size()), m, bundle, !trust.skip, null);
             return 0;
         }
     }
@@ -119,22 +166,25 @@ final class BundleCommand implements Callable<Integer> {
         @CommandLine.Mixin
         Trust trust = new Trust();
 
+        @CommandLine.Mixin
+        Output output = new Output();
+
         Extract(CliEnvironment env) {
             this.env = env;
         }
 
         @Override
         public Integer call() {
-            Meter meter = ConsoleMeter.on(env.out(), "extracting", Meter.Unit.BYTES, env.terminal());
+            output.check();
+            Meter meter = ConsoleMeter.on(env.err(), "extracting", Meter.Unit.BYTES, env.terminal());
             BundleManifest m;
             try {
                 m = trust.reader(env, meter).extract(existing(bundle), dir);
             } finally {
                 meter.finish();
             }
-            env.out().printf("bundle %s: extracted %d files (%d MiB) to %s%n", bundle.getFileName(), m.files().size(),
-                    m.totalBytes() >> 20, dir);
-            env.out().flush();
+            output.print(env, String.format("bundle %s: extracted %d files (%d MiB) to %s", bundle.getFileName(),
+                    m.files().size(), m.totalBytes() >> 20, dir), m, bundle, !trust.skip, dir);
             return 0;
         }
     }

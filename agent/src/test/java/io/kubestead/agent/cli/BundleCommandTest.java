@@ -38,11 +38,39 @@ class BundleCommandTest {
     void verifyPrintsProgressLinesOffATerminalAndTheResult() {
         CliHarness cli = new CliHarness(tmp);
         assertEquals(0, cli.run("bundle", "verify", bundle.toString(), "--public-key", pub.toString()), cli.err.toString());
-        List<String> lines = cli.out.toString().lines().toList();
-        assertEquals("verifying   0% 0 B of 3.0 MiB", lines.get(0));
-        assertEquals("verifying 100% 3.0 MiB of 3.0 MiB", lines.get(lines.size() - 2));
+        List<String> progress = cli.err.toString().lines().toList();
+        assertEquals("verifying   0% 0 B of 3.0 MiB", progress.get(0));
+        assertEquals("verifying 100% 3.0 MiB of 3.0 MiB", progress.get(progress.size() - 1));
         assertEquals("bundle kubestead-airgap-1.33.4-linux-amd64.tar.zst: OK (signature verified, Kubernetes 1.33.4/amd64,"
-                + " 1 files, 0 images)", lines.get(lines.size() - 1));
+                + " 1 files, 0 images)\n", cli.out.toString(), "stdout holds the result only");
+    }
+
+    @Test
+    void jsonOutputIsTheResultAloneForScripts() throws Exception {
+        CliHarness cli = new CliHarness(tmp);
+        assertEquals(0, cli.run("bundle", "verify", bundle.toString(), "--public-key", pub.toString(), "-o", "json"),
+                cli.err.toString());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli.out.toString());
+        assertEquals(bundle.toAbsolutePath().toString(), json.get("bundle").asText());
+        assertEquals("verified", json.get("signature").asText());
+        assertEquals("1.33.4", json.get("kubernetesVersion").asText());
+        assertEquals("amd64", json.get("arch").asText());
+        assertEquals(1, json.get("files").asInt());
+        assertEquals(3 << 20, json.get("bytes").asLong());
+        assertEquals(0, json.get("images").size());
+        assertTrue(json.path("extractedTo").isMissingNode(), "verify writes nothing");
+
+        CliHarness extract = new CliHarness(tmp);
+        Path dir = tmp.resolve("json-out");
+        assertEquals(0, extract.run("bundle", "extract", bundle.toString(), dir.toString(), "--public-key", pub.toString(),
+                "--output=json"), extract.err.toString());
+        assertEquals(dir.toAbsolutePath().toString(),
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(extract.out.toString()).get("extractedTo").asText());
+
+        CliHarness bad = new CliHarness(tmp);
+        assertEquals(2, bad.run("bundle", "verify", bundle.toString(), "--public-key", pub.toString(), "-o", "yaml"));
+        assertEquals("kubestead: -o yaml is not known; use text or json\n", bad.err.toString());
+        assertEquals("", bad.out.toString(), "refused before any work");
     }
 
     @Test
