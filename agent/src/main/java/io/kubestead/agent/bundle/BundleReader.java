@@ -100,7 +100,7 @@ public final class BundleReader {
             BundleManifest manifest = head.verifiedManifest(trustedKey, skipSignature);
             TarArchiveEntry entry = head.following();
             index(manifest);
-            sink.manifest(head.json(), head.signature());
+            sink.manifest(manifest, head.json(), head.signature());
             for (; entry != null; entry = next(entry.getName())) {
                 accept(entry);
             }

@@ -5,8 +5,8 @@ import java.io.OutputStream;
 
 /** Where the reader puts verified entries: nowhere (verify) or a staging directory (extract). */
 interface EntrySink {
-    /** The signed manifest and its signature (null when unsigned), before any file. */
-    void manifest(byte[] json, byte[] signature) throws IOException;
+    /** The signed manifest (parsed, and its bytes) and its signature (null when unsigned), before any file. */
+    void manifest(BundleManifest manifest, byte[] json, byte[] signature) throws IOException;
 
     void directory(String path) throws IOException;
 
@@ -24,7 +24,7 @@ interface EntrySink {
 
     EntrySink DISCARD = new EntrySink() {
         @Override
-        public void manifest(byte[] json, byte[] signature) {
+        public void manifest(BundleManifest manifest, byte[] json, byte[] signature) {
         }
 
         @Override
