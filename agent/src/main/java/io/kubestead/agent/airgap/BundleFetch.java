@@ -1,5 +1,6 @@
 package io.kubestead.agent.airgap;
 
+import io.kubestead.agent.bundle.BundleSpace;
 import io.kubestead.agent.progress.Meter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -83,8 +85,12 @@ public final class BundleFetch {
         try {
             deleteTree(staging);
             Files.createDirectories(staging);
-            Files.write(staging.resolve(ExtractedBundle.MANIFEST), manifest);
             long total = bundle.files().stream().mapToLong(ExtractedBundle.BundleFile::size).sum();
+            Optional<String> shortfall = BundleSpace.shortfall(staging, target, total + manifest.length);
+            if (shortfall.isPresent()) {
+                throw new BundleFetchException(shortfall.get());
+            }
+            Files.write(staging.resolve(ExtractedBundle.MANIFEST), manifest);
             long[] done = {0};
             for (var f : bundle.files()) {
                 bytes.update(done[0], total, f.path());

@@ -42,26 +42,6 @@ final class StagingDirectory implements EntrySink {
         Files.createDirectory(tree, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     }
 
-    /**
-     * Refuses before the first byte when the file system cannot hold the whole bundle (an earlier extracted bundle at
-     * the target still counts until the new one replaces it), rather than failing half-way through a gigabyte.
-     */
-    private void requireSpace(long bundleBytes) throws IOException {
-        long need = bundleBytes + SPACE_MARGIN;
-        long free = Files.getFileStore(root).getUsableSpace();
-        if (free < need) {
-            throw new BundleException(String.format("not enough space for %s: the bundle needs %s, the file system"
-                    + " holding it has %s free; free some space or grow the disk", target, mib(need), mib(free)));
-        }
-    }
-
-    /** Room left for everything else on that file system (logs, etcd, the kubelet) while the bundle extracts. */
-    static final long SPACE_MARGIN = 64L << 20;
-
-    private static String mib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
-    }
-
     private static boolean replaceable(Path dir) throws IOException {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return false;
@@ -76,7 +56,11 @@ final class StagingDirectory implements EntrySink {
 
     @Override
     public void manifest(BundleManifest manifest, byte[] json, byte[] signature) throws IOException {
-        requireSpace(manifest.totalBytes() + json.length);
+        // an earlier extracted bundle at the target still takes its space until the new one replaces it
+        java.util.Optional<String> shortfall = BundleSpace.shortfall(root, target, manifest.totalBytes() + json.length);
+        if (shortfall.isPresent()) {
+            throw new BundleException(shortfall.get());
+        }
         Files.write(tree.resolve(BundlePaths.MANIFEST), json);
         if (signature != null) {
             Files.write(tree.resolve(BundlePaths.SIGNATURE), signature);

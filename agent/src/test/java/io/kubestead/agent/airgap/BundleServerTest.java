@@ -1,8 +1,12 @@
 package io.kubestead.agent.airgap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubestead.agent.bundle.SmallDisk;
 import io.kubestead.agent.pki.CaKind;
+import io.kubestead.agent.progress.Meter;
 import io.kubestead.agent.pki.CaPair;
 import io.kubestead.agent.pki.CaHash;
 import io.kubestead.agent.pki.CertIssuer;
@@ -46,6 +50,30 @@ class BundleServerTest {
             assertEquals(404, get(client, base + "/files/manifest.json", "abcdef.0123456789abcdef"));
             assertEquals(401, get(client, base + "/files/bin/kubelet", "abcdef.ffffffffffffffff"));
             assertEquals(401, get(client, base + "/files/bin/kubelet", null));
+        }
+    }
+
+    @Test
+    void aJoiningNodeWithoutRoomForTheBundleStopsBeforeDownloadingIt() throws Exception {
+        Path served = new FakeBundle().file("images/big.tar", new byte[48 << 20]).writeTo(dir.resolve("bundle"));
+        SecureRandom random = new SecureRandom();
+        KeyPair keys = KeyAlgorithm.ECDSA_P256.generate(random);
+        CaPair ca = new CaPair(CaKind.CA, new CertIssuer(random).selfSignedCa("kubernetes", keys, Instant.now(),
+                Duration.ofDays(1)), keys.getPrivate());
+        String token = "abcdef.0123456789abcdef";
+        try (BundleServer server = BundleServer.start(served, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                BundleTls.serverContext(ca, List.of("127.0.0.1"), Instant.now(), random), token::equals);
+             SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 100)) {
+            BundleFetch fetch = new BundleFetch(List.of("127.0.0.1"), server.address().getPort(), token,
+                    CaHash.of(ca.cert()), Duration.ofSeconds(10));
+            Path target = disk.dir().resolve("bundle");
+            BundleFetchException e = assertThrows(BundleFetchException.class,
+                    () -> fetch.fetch(target, m -> { }, Meter.NONE));
+            assertTrue(e.getMessage().contains("not enough space for " + target + ": the bundle needs 112.0 MiB"),
+                    e.getMessage());
+            try (var left = java.nio.file.Files.list(disk.dir())) {
+                assertEquals(List.of(), left.toList(), "nothing left on the small disk");
+            }
         }
     }
 
