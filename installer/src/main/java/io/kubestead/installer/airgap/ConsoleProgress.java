@@ -18,7 +18,11 @@ public final class ConsoleProgress implements ProgressListener {
     private long done;
 
     public ConsoleProgress(PrintStream out, boolean terminal) {
-        this.out = new PrintWriter(out, true);
+        this(new PrintWriter(out, true), terminal);
+    }
+
+    public ConsoleProgress(PrintWriter out, boolean terminal) {
+        this.out = out;
         this.terminal = terminal;
     }
 

@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Packs a finished staging directory into the signed bundle file. The implementation is the agent's
- * {@code io.kubestead.agent.bundle.BundleWriter} (helper bundlefmt); until it is wired in, {@code installer airgap
- * build} stops after the staging directory and {@code installer bundle pack} packs it.
+ * Packs a finished staging directory into the signed bundle file: {@code installer airgap build --signing-key}
+ * passes one backed by the agent's {@code io.kubestead.agent.bundle.BundleWriter}; tests pass their own.
  */
 public interface StagingPacker {
     /** Writes the bundle for staging into outDir and returns its path. */

@@ -60,8 +60,15 @@ final class BundlePackCommand implements Runnable {
             }
             BundleWriter.Metadata metadata = metadata();
             long start = System.nanoTime();
-            BundleManifest m = new BundleWriter(gzip ? Compression.GZIP : Compression.ZSTD)
-                    .write(staging, metadata, KeyFiles.privateKey(key), out);
+            var meter = new io.kubestead.installer.airgap.ConsoleProgress(spec.commandLine().getOut(), System.console() != null)
+                    .meter("packing " + out.getFileName());
+            BundleManifest m;
+            try {
+                m = new BundleWriter(gzip ? Compression.GZIP : Compression.ZSTD, meter::update)
+                        .write(staging, metadata, KeyFiles.privateKey(key), out);
+            } finally {
+                meter.finish();
+            }
             spec.commandLine().getOut().printf("[INFO] packed %d files (%d MiB) into %s in %.1f s%n", m.files().size(),
                     m.totalBytes() >> 20, out, (System.nanoTime() - start) / 1e9);
             spec.commandLine().getOut().flush();

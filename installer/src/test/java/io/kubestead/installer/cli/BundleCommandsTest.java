@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,9 @@ class BundleCommandsTest {
                 "--created", "2026-01-01T00:00:00Z", "--image", "registry.k8s.io/pause:3.10=images/pause.tar"), err.toString());
         assertEquals("registry.k8s.io/pause:3.10",
                 new BundleReader(pub(keys), false, BundleProgress.NONE).verify(bundle).images().get(0).ref());
+        List<String> packed = out.toString().lines().filter(l -> l.contains("packing ")).toList();
+        assertEquals("[INFO] packing kubestead-airgap-1.33.4-linux-amd64.tar.gz:   0% 0 B of 3 B", packed.get(0));
+        assertEquals("[INFO] packing kubestead-airgap-1.33.4-linux-amd64.tar.gz: 100% 3 B of 3 B", packed.get(packed.size() - 1));
 
         Path other = tmp.resolve("other");
         assertEquals(0, run("keygen", "--out", other.toString()));
