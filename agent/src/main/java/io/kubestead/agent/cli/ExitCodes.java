@@ -42,8 +42,15 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler, Command
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         var err = ex.getCommandLine().getErr();
-        err.println("kubestead: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
-                + " --help')");
+        String help = " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')";
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+                && !u.getUnmatched().isEmpty()) {
+            // a mistyped subcommand: name the closest ones, as a mistyped word does
+            err.println("kubestead: unknown command '" + u.getUnmatched().get(0) + "'; did you mean "
+                    + u.getSuggestions().get(0) + "?" + help);
+            return USAGE;
+        }
+        err.println("kubestead: " + ex.getMessage() + help);
         return USAGE;
     }
 }

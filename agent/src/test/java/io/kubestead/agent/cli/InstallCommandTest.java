@@ -106,7 +106,12 @@ class InstallCommandTest {
     @Test
     void unknownSubcommandIsAUsageError() {
         CliHarness h = new CliHarness(tmp);
-        assertEquals(2, h.run("instal"));
+        assertEquals(2, h.run("instal", "ha"));
+        assertEquals("kubestead: unknown command 'instal'; did you mean install? (see 'kubestead --help')\n",
+                h.err.toString());
+        CliHarness far = new CliHarness(tmp);
+        assertEquals(2, far.run("zzzz"));
+        assertTrue(far.err.toString().startsWith("kubestead: Unmatched argument at index 0: 'zzzz'"), far.err.toString());
     }
 
     @Test
