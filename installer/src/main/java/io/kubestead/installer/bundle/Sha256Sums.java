@@ -31,6 +31,30 @@ public final class Sha256Sums {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /**
+     * Adds or replaces {@code file}'s line in the SHA256SUMS beside it, keeping the other files' lines (a directory
+     * may hold the zstd and the gzip bundle), sorted by name. Returns the file's sum.
+     */
+    public static String update(Path file) throws IOException {
+        Path sumsFile = file.toAbsolutePath().resolveSibling("SHA256SUMS");
+        String name = file.getFileName().toString();
+        String sum = of(file);
+        java.util.TreeMap<String, String> lines = new java.util.TreeMap<>();
+        if (Files.isRegularFile(sumsFile)) {
+            for (String line : Files.readAllLines(sumsFile, StandardCharsets.UTF_8)) {
+                int gap = line.indexOf("  ");
+                if (gap > 0) {
+                    lines.put(line.substring(gap + 2), line);
+                }
+            }
+        }
+        lines.put(name, sum + "  " + name);
+        Path tmp = sumsFile.resolveSibling(sumsFile.getFileName() + ".tmp");
+        Files.writeString(tmp, String.join("\n", lines.values()) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, sumsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return sum;
+    }
+
     /** Writes one line per file (file names only, so the list works from its own directory). */
     public static void write(Path sumsFile, List<Path> files) throws IOException {
         StringBuilder sb = new StringBuilder();

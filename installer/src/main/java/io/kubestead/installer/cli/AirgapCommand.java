@@ -116,7 +116,10 @@ final class AirgapCommand implements Runnable {
                         spec.commandLine().getErr().flush();
                     });
                 }
-                System.out.printf("[INFO] bundle: %s%n", p.get().pack(staged, out));
+                Path bundle = p.get().pack(staged, out);
+                // for the copy to the site: `sha256sum -c SHA256SUMS` there, before the install checks every file
+                String sum = io.kubestead.installer.bundle.Sha256Sums.update(bundle);
+                System.out.printf("[INFO] bundle: %s (sha256 %s, in %s)%n", bundle, sum, bundle.resolveSibling("SHA256SUMS"));
             } else {
                 System.out.printf("[INFO] pack and sign it with: installer bundle pack %s --out %s --key FILE"
                         + " (or give --signing-key to this command)%n", staged.dir(), out);

@@ -69,8 +69,10 @@ final class BundlePackCommand implements Runnable {
             } finally {
                 meter.finish();
             }
-            spec.commandLine().getOut().printf("[INFO] packed %d files (%d MiB) into %s in %.1f s%n", m.files().size(),
-                    m.totalBytes() >> 20, out, (System.nanoTime() - start) / 1e9);
+            String sum = io.kubestead.installer.bundle.Sha256Sums.update(out);
+            spec.commandLine().getOut().printf("[INFO] packed %d files (%d MiB) into %s in %.1f s (sha256 %s, in %s)%n",
+                    m.files().size(), m.totalBytes() >> 20, out, (System.nanoTime() - start) / 1e9, sum,
+                    out.toAbsolutePath().resolveSibling("SHA256SUMS"));
             spec.commandLine().getOut().flush();
             return 0;
         }

@@ -30,13 +30,15 @@ final class SignCommand implements Callable<Integer> {
     Path out;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (!Files.isRegularFile(bundle)) {
             throw new IllegalArgumentException("BUNDLE " + bundle + " does not exist or is not a file");
         }
         Path dest = out != null ? out : bundle;
         BundleManifest m = new BundleResigner(BundleProgress.NONE).resign(bundle, KeyFiles.privateKey(key), dest);
-        spec.commandLine().getOut().printf("[INFO] signed %s (%d files) with %s%n", dest, m.files().size(), key);
+        String sum = io.kubestead.installer.bundle.Sha256Sums.update(dest);
+        spec.commandLine().getOut().printf("[INFO] signed %s (%d files) with %s (sha256 %s, in %s)%n", dest,
+                m.files().size(), key, sum, dest.toAbsolutePath().resolveSibling("SHA256SUMS"));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -62,6 +62,12 @@ class AirgapBuildCommandTest {
             // packed, signed, and the same bytes twice; the agent's reader accepts it with the public key
             Path b1 = dir.resolve("out1/kubestead-airgap-1.33.4-linux-amd64.tar.zst");
             assertArrayEquals(Files.readAllBytes(b1), Files.readAllBytes(dir.resolve("out2/kubestead-airgap-1.33.4-linux-amd64.tar.zst")));
+            // SHA256SUMS beside the bundle, in the format the real sha256sum checks
+            Process check = new ProcessBuilder("sha256sum", "-c", "SHA256SUMS").directory(b1.getParent().toFile())
+                    .redirectErrorStream(true).start();
+            String checked = new String(check.getInputStream().readAllBytes());
+            assertEquals(0, check.waitFor(), checked);
+            assertEquals("kubestead-airgap-1.33.4-linux-amd64.tar.zst: OK\n", checked);
             var manifestRead = new io.kubestead.agent.bundle.BundleReader(key.getPublic(), false,
                     io.kubestead.agent.bundle.BundleProgress.NONE).verify(b1);
             assertTrue(manifestRead.images().stream().anyMatch(i -> i.path().equals("images/pause.tar")), manifestRead.toString());

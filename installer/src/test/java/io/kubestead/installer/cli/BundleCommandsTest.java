@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.kubestead.installer.bundle.Sha256Sums;
 import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
@@ -55,6 +56,13 @@ class BundleCommandsTest {
                 "--created", "2026-01-01T00:00:00Z", "--image", "registry.k8s.io/pause:3.10=images/pause.tar"), err.toString());
         assertEquals("registry.k8s.io/pause:3.10",
                 new BundleReader(pub(keys), false, BundleProgress.NONE).verify(bundle).images().get(0).ref());
+        Files.writeString(tmp.resolve("SHA256SUMS"), "0000  other.tar.zst\n");
+        assertEquals(0, run("bundle", "pack", tmp.resolve("staging").toString(), "--out", bundle.toString(), "--gzip",
+                "--key", keys.resolve("bundle-signing.key").toString(), "--kubernetes-version", "1.33.4", "--arch", "amd64",
+                "--created", "2026-01-01T00:00:00Z", "--image", "registry.k8s.io/pause:3.10=images/pause.tar"), err.toString());
+        List<String> sums = Files.readAllLines(tmp.resolve("SHA256SUMS"));
+        assertEquals(List.of(Sha256Sums.of(bundle) + "  kubestead-airgap-1.33.4-linux-amd64.tar.gz", "0000  other.tar.zst"), sums,
+                "a repack replaces its own line and keeps the others");
         List<String> packed = out.toString().lines().filter(l -> l.contains("packing ")).toList();
         assertEquals("[INFO] packing kubestead-airgap-1.33.4-linux-amd64.tar.gz:   0% 0 B of 3 B", packed.get(0));
         assertEquals("[INFO] packing kubestead-airgap-1.33.4-linux-amd64.tar.gz: 100% 3 B of 3 B", packed.get(packed.size() - 1));
@@ -71,8 +79,16 @@ class BundleCommandsTest {
         byte[] original = Files.readAllBytes(bundle);
         assertEquals(0, run("sign", resigned.toString(), "--key", keys.resolve("bundle-signing.key").toString()), err.toString());
         assertArrayEquals(original, Files.readAllBytes(resigned));
-        assertEquals(java.util.List.of("keys", "kubestead-airgap-1.33.4-linux-amd64.tar.gz", "other", "resigned.tar.gz", "staging"),
-                Files.list(tmp).map(p -> p.getFileName().toString()).sorted().toList(), "no work directories left");
+        assertEquals(java.util.List.of("SHA256SUMS", "keys", "kubestead-airgap-1.33.4-linux-amd64.tar.gz", "other",
+                "resigned.tar.gz", "staging"), Files.list(tmp).map(p -> p.getFileName().toString()).sorted().toList(),
+                "no work directories left");
+        // every sign and pack kept SHA256SUMS current (minus the fake line this test planted)
+        Files.write(tmp.resolve("SHA256SUMS"), Files.readAllLines(tmp.resolve("SHA256SUMS")).stream()
+                .filter(l -> !l.endsWith("other.tar.zst")).toList());
+        Process check = new ProcessBuilder("sha256sum", "-c", "SHA256SUMS").directory(tmp.toFile()).redirectErrorStream(true).start();
+        String checked = new String(check.getInputStream().readAllBytes());
+        assertEquals(0, check.waitFor(), checked);
+        assertEquals("kubestead-airgap-1.33.4-linux-amd64.tar.gz: OK\nresigned.tar.gz: OK\n", checked);
     }
 
     @Test
