@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -57,7 +58,7 @@ final class StagingDirectory implements EntrySink {
     @Override
     public void manifest(BundleManifest manifest, byte[] json, byte[] signature) throws IOException {
         // an earlier extracted bundle at the target still takes its space until the new one replaces it
-        java.util.Optional<String> shortfall = BundleSpace.shortfall(root, target, manifest.totalBytes() + json.length);
+        Optional<String> shortfall = BundleSpace.shortfall(root, target, manifest.totalBytes() + json.length);
         if (shortfall.isPresent()) {
             throw new BundleException(shortfall.get());
         }

@@ -1,5 +1,7 @@
 package io.kubestead.agent.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubestead.agent.bundle.BundleManifest;
 import io.kubestead.agent.bundle.BundleReader;
 import io.kubestead.agent.bundle.BundleSignature;
@@ -87,7 +89,7 @@ final class BundleCommand implements Callable<Integer> {
         }
 
         private static String json(BundleManifest m, Path bundle, boolean signatureChecked, Path dir) {
-            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var mapper = new ObjectMapper();
             var root = mapper.createObjectNode();
             root.put("bundle", bundle.toAbsolutePath().toString());
             root.put("signature", signatureChecked ? "verified" : "not checked");
@@ -103,7 +105,7 @@ final class BundleCommand implements Callable<Integer> {
             }
             try {
                 return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + System.lineSeparator();
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
         }

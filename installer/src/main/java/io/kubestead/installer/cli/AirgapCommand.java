@@ -7,6 +7,7 @@ import io.kubestead.installer.airgap.ImageFetcher;
 import io.kubestead.installer.airgap.StagedBundle;
 import io.kubestead.installer.airgap.StagingBuilder;
 import io.kubestead.installer.airgap.StagingPacker;
+import io.kubestead.installer.bundle.Sha256Sums;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -118,7 +119,7 @@ final class AirgapCommand implements Runnable {
                 }
                 Path bundle = p.get().pack(staged, out);
                 // for the copy to the site: `sha256sum -c SHA256SUMS` there, before the install checks every file
-                String sum = io.kubestead.installer.bundle.Sha256Sums.update(bundle);
+                String sum = Sha256Sums.update(bundle);
                 System.out.printf("[INFO] bundle: %s (sha256 %s, in %s)%n", bundle, sum, bundle.resolveSibling("SHA256SUMS"));
             } else {
                 System.out.printf("[INFO] pack and sign it with: installer bundle pack %s --out %s --key FILE"

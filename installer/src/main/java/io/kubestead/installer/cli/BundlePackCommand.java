@@ -3,6 +3,8 @@ package io.kubestead.installer.cli;
 import io.kubestead.agent.bundle.BundleManifest;
 import io.kubestead.agent.bundle.BundleWriter;
 import io.kubestead.agent.bundle.Compression;
+import io.kubestead.installer.airgap.ConsoleProgress;
+import io.kubestead.installer.bundle.Sha256Sums;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +62,7 @@ final class BundlePackCommand implements Runnable {
             }
             BundleWriter.Metadata metadata = metadata();
             long start = System.nanoTime();
-            var meter = new io.kubestead.installer.airgap.ConsoleProgress(spec.commandLine().getOut(), System.console() != null)
+            var meter = new ConsoleProgress(spec.commandLine().getOut(), System.console() != null)
                     .meter("packing " + out.getFileName());
             BundleManifest m;
             try {
@@ -69,7 +71,7 @@ final class BundlePackCommand implements Runnable {
             } finally {
                 meter.finish();
             }
-            String sum = io.kubestead.installer.bundle.Sha256Sums.update(out);
+            String sum = Sha256Sums.update(out);
             spec.commandLine().getOut().printf("[INFO] packed %d files (%d MiB) into %s in %.1f s (sha256 %s, in %s)%n",
                     m.files().size(), m.totalBytes() >> 20, out, (System.nanoTime() - start) / 1e9, sum,
                     out.toAbsolutePath().resolveSibling("SHA256SUMS"));

@@ -3,6 +3,8 @@ package io.kubestead.installer.cli;
 import io.kubestead.agent.bundle.BundleManifest;
 import io.kubestead.agent.bundle.BundleProgress;
 import io.kubestead.agent.bundle.BundleResigner;
+import io.kubestead.installer.bundle.Sha256Sums;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,13 +32,13 @@ final class SignCommand implements Callable<Integer> {
     Path out;
 
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException {
         if (!Files.isRegularFile(bundle)) {
             throw new IllegalArgumentException("BUNDLE " + bundle + " does not exist or is not a file");
         }
         Path dest = out != null ? out : bundle;
         BundleManifest m = new BundleResigner(BundleProgress.NONE).resign(bundle, KeyFiles.privateKey(key), dest);
-        String sum = io.kubestead.installer.bundle.Sha256Sums.update(dest);
+        String sum = Sha256Sums.update(dest);
         spec.commandLine().getOut().printf("[INFO] signed %s (%d files) with %s (sha256 %s, in %s)%n", dest,
                 m.files().size(), key, sum, dest.toAbsolutePath().resolveSibling("SHA256SUMS"));
         spec.commandLine().getOut().flush();
