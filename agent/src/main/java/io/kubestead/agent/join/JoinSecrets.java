@@ -21,7 +21,9 @@ public record JoinSecrets(BootstrapToken token, Instant tokenExpires, Certificat
     public static final java.time.Duration KEY_TTL = java.time.Duration.ofHours(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static JoinSecrets generate(SecureRandom random, Instant now, java.time.Duration tokenTtl) {
+    public static JoinSecrets generate(SecureRandom random, Instant at, java.time.Duration tokenTtl) {
+        // whole seconds: the expiry is printed to people and stored as RFC 3339 in the token Secret
+        Instant now = at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         return new JoinSecrets(BootstrapToken.generate(random), now.plus(tokenTtl), CertificateKey.generate(random),
                 now.plus(KEY_TTL));
     }

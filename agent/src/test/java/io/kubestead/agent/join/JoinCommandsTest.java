@@ -80,4 +80,11 @@ class JoinCommandsTest {
                     parse(commands("airgap", "ha", "yes").words(master), "n-2").bundleServerPort());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void expiriesAreWholeSeconds() {
+        JoinSecrets s = JoinSecrets.generate(new SecureRandom(), Instant.parse("2026-11-21T12:00:00.123456789Z"), Duration.ofHours(24));
+        assertEquals(Instant.parse("2026-11-22T12:00:00Z"), s.tokenExpires());
+        assertEquals("2026-11-22T12:00:00Z", s.tokenExpires().toString());
+    }
 }
