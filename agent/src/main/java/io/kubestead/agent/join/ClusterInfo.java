@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.kubestead.agent.kubeadm.BootstrapToken;
 import io.kubestead.agent.pki.CaHash;
 import io.kubestead.agent.pki.Pem;
+import io.kubestead.agent.tls.TrustAnyServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

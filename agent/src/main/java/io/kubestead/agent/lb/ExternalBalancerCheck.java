@@ -1,12 +1,10 @@
 package io.kubestead.agent.lb;
 
 import io.kubestead.agent.spec.HostPort;
+import io.kubestead.agent.tls.TrustAnyServer;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -101,32 +99,12 @@ public final class ExternalBalancerCheck {
         try (Socket raw = new Socket()) {
             raw.connect(new InetSocketAddress(target.host(), target.port()), ms);
             raw.setSoTimeout(ms);
-            try (SSLSocket tls = (SSLSocket) trustAll().getSocketFactory()
+            try (SSLSocket tls = (SSLSocket) TrustAnyServer.context().getSocketFactory()
                     .createSocket(raw, target.host(), target.port(), false)) {
                 tls.startHandshake();
                 Certificate[] chain = tls.getSession().getPeerCertificates();
                 return (X509Certificate) chain[0];
             }
         }
-    }
-
-    private static SSLContext trustAll() throws GeneralSecurityException {
-        X509TrustManager any = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {any}, null);
-        return ctx;
     }
 }
