@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,8 +49,8 @@ final class BundleCommand implements Callable<Integer> {
                 description = "Accept an unsigned or wrongly signed bundle (file hashes are still checked).")
         boolean skip;
 
-        /** The reader, reporting to {@code meter} (finish it when the reader is done). */
-        BundleReader reader(CliEnvironment env, Meter meter) {
+        /** The reader for the chosen trust, reporting to {@code meter}. */
+        private BundleReader reader(CliEnvironment env, Meter meter) {
             PublicKey key;
             try {
                 key = BundleSignature.trustedKey(publicKey).orElse(null);
@@ -65,6 +66,16 @@ final class BundleCommand implements Callable<Integer> {
             }
             return new BundleReader(key, skip, meter::update);
         }
+
+        /** One verified pass of {@code pass} with a meter on stderr, ended however the pass ends. */
+        BundleManifest run(CliEnvironment env, String label, Function<BundleReader, BundleManifest> pass) {
+            Meter meter = ConsoleMeter.on(env.err(), label, Meter.Unit.BYTES, env.terminal());
+            try {
+                return pass.apply(reader(env, meter));
+            } finally {
+                meter.finish();
+            }
+        }
     }
 
     /** The -o option both subcommands take: text for people, json for scripts and CI. */
@@ -73,11 +84,12 @@ final class BundleCommand implements Callable<Integer> {
                 description = "text (default) or json; progress goes to stderr either way")
         String format;
 
+        /** After {@link #check}, which refuses any other format before the work starts. */
         void print(CliEnvironment env, String text, BundleManifest m, Path bundle, boolean signatureChecked, Path dir) {
-            switch (format) {
-                case "text" -> env.out().println(text);
-                case "json" -> env.out().print(json(m, bundle, signatureChecked, dir));
-                default -> throw new SpecException("-o " + format + " is not known; use text or json");
+            if (format.equals("json")) {
+                env.out().print(json(m, bundle, signatureChecked, dir));
+            } else {
+                env.out().println(text);
             }
             env.out().flush();
         }
@@ -139,13 +151,7 @@ final class BundleCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             output.check();
-            Meter meter = ConsoleMeter.on(env.err(), "verifying", Meter.Unit.BYTES, env.terminal());
-            BundleManifest m;
-            try {
-                m = trust.reader(env, meter).verify(existing(bundle));
-            } finally {
-                meter.finish();
-            }
+            BundleManifest m = trust.run(env, "verifying", r -> r.verify(existing(bundle)));
             output.print(env, String.format("bundle %s: OK (%s, Kubernetes %s/%s, %d files, %d images)", bundle.getFileName(),
                     trust.skip ? "signature NOT checked" : "signature verified", m.kubernetesVersion(), m.arch(),
                     m.files().size(), m.images().size()), m, bundle, !trust.skip, null);
@@ -178,13 +184,7 @@ final class BundleCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             output.check();
-            Meter meter = ConsoleMeter.on(env.err(), "extracting", Meter.Unit.BYTES, env.terminal());
-            BundleManifest m;
-            try {
-                m = trust.reader(env, meter).extract(existing(bundle), dir);
-            } finally {
-                meter.finish();
-            }
+            BundleManifest m = trust.run(env, "extracting", r -> r.extract(existing(bundle), dir));
             output.print(env, String.format("bundle %s: extracted %d files (%d MiB) to %s", bundle.getFileName(),
                     m.files().size(), m.totalBytes() >> 20, dir), m, bundle, !trust.skip, dir);
             return 0;
