@@ -2,6 +2,7 @@ package io.kubestead.agent.preflight;
 
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.Host;
+import io.kubestead.agent.spec.NodePorts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +14,6 @@ import java.util.regex.Pattern;
 public final class Checks {
     static final long GIB_KB = 1024L * 1024;
     private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final List<Integer> MASTER_PORTS = List.of(6443, 2379, 2380, 10250, 10257, 10259);
-    private static final List<Integer> WORKER_PORTS = List.of(10250);
 
     private Checks() {
     }
@@ -28,7 +27,7 @@ public final class Checks {
         checks.add(check("memory", "at least 2 GiB of memory", Checks::memory));
         checks.add(check("disk", "free disk space under /var/lib", Checks::disk));
         checks.add(check("swap", "swap is off or can be turned off", Checks::swap));
-        List<Integer> ports = role == Role.MASTER ? MASTER_PORTS : WORKER_PORTS;
+        List<Integer> ports = role == Role.MASTER ? NodePorts.MASTER : NodePorts.WORKER;
         checks.add(check("ports", "ports " + ports + " are free", h -> ports(h, ports)));
         checks.add(check("node-name", "the node name is valid", h -> nodeName(nodeName)));
         checks.add(check("time-sync", "the clock is synchronised", Checks::timeSync));

@@ -105,8 +105,8 @@ public final class InstallSpecParser {
             throw new SpecException("word 'bundle-server-port' applies only to air-gapped clusters; drop it or add airgap");
         }
         int port = given.get();
-        // the masters already listen on these: the API server, the internal balancer, etcd, kubelet and the control plane
-        Set<Integer> taken = new LinkedHashSet<>(List.of(6443, 2379, 2380, 10250, 10257, 10259));
+        // the masters already listen on these, and on the internal balancer's port
+        Set<Integer> taken = new LinkedHashSet<>(NodePorts.MASTER);
         if (lb.mode() == LoadBalancer.Mode.INTERNAL) {
             taken.add(lb.internalPort());
         }
