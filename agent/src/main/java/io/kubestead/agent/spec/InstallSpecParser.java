@@ -97,7 +97,7 @@ public final class InstallSpecParser {
 
     /** The port every master serves the air-gap bundle on; the join commands carry it to the other hosts. */
     private static int bundleServerPort(Words w, LoadBalancer lb) {
-        Optional<Integer> given = w.value("bundle-server-port", s -> Integer.parseInt(port(s)), "give a port 1-65535");
+        Optional<Integer> given = w.value("bundle-server-port", InstallSpecParser::port, "give a port 1-65535");
         if (given.isEmpty()) {
             return JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT;
         }
@@ -118,7 +118,7 @@ public final class InstallSpecParser {
     }
 
     private LoadBalancer loadBalancer(Words w, boolean ha) {
-        int port = w.value("internal-load-balancer-port", s -> new HostPort("localhost", Integer.parseInt(port(s))).port(),
+        int port = w.value("internal-load-balancer-port", InstallSpecParser::port,
                 "give a port 1-65535").orElse(DEFAULT_INTERNAL_LB_PORT);
         Optional<HostPort> external = w.value("load-balancer-address", s -> HostPort.parse(s, 6443),
                 "give HOST[:PORT], e.g. lb.example.com:6443 or [fd00::10]:6443");
@@ -224,11 +224,11 @@ public final class InstallSpecParser {
         return s;
     }
 
-    static String port(String s) {
+    static int port(String s) {
         if (!s.matches("\\d{1,5}") || Integer.parseInt(s) < 1 || Integer.parseInt(s) > 65535) {
             throw new IllegalArgumentException("'" + s + "' is not a port number (1-65535)");
         }
-        return s;
+        return Integer.parseInt(s);
     }
 
     static List<String> sanList(String s) {

@@ -64,7 +64,7 @@ public final class JoinSpecParser {
             throw new SpecException("word 'load-balancer=internal' needs 'masters=IP,...' for the local balancer's backends");
         }
         String endpointAddress = w.value("endpoint-address", InstallSpecParser::ip, "give an IP address").orElse(null);
-        int port = w.value("internal-load-balancer-port", s -> Integer.parseInt(InstallSpecParser.port(s)), "give a port")
+        int port = w.value("internal-load-balancer-port", InstallSpecParser::port, "give a port")
                 .orElse(InstallSpecParser.DEFAULT_INTERNAL_LB_PORT);
         SupportedVersions versions = new SupportedVersions();
         Optional<KubernetesVersion> given = w.value("kubernetes-version", versions::resolve, "supported: " + versions.range());
@@ -91,7 +91,7 @@ public final class JoinSpecParser {
         return new JoinSpec(cp, endpoint, endpointAddress, mode, masters, port, token, caHash,
                 key == null ? null : key.toLowerCase(Locale.ROOT), version, clusterName, nodeName, address,
                 w.has("taint-control-plane"), w.has("airgap"),
-                w.value("bundle-server-port", s -> Integer.parseInt(InstallSpecParser.port(s)), "give a port")
+                w.value("bundle-server-port", InstallSpecParser::port, "give a port")
                         .orElse(DEFAULT_BUNDLE_SERVER_PORT), ignore, w.has("yes"), dryRun, trust);
     }
 
