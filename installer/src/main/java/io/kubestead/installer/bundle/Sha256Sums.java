@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.TreeMap;
 
 /** SHA-256 sums in sha256sum's text format: "HEX  NAME" per line. */
 public final class Sha256Sums {
@@ -39,19 +40,17 @@ public final class Sha256Sums {
         Path sumsFile = file.toAbsolutePath().resolveSibling("SHA256SUMS");
         String name = file.getFileName().toString();
         String sum = of(file);
-        java.util.TreeMap<String, String> lines = new java.util.TreeMap<>();
+        TreeMap<String, String> lines = new TreeMap<>();
         if (Files.isRegularFile(sumsFile)) {
             for (String line : Files.readAllLines(sumsFile, StandardCharsets.UTF_8)) {
                 int gap = line.indexOf("  ");
                 if (gap > 0) {
-                    lines.put(line.substring(gap + 2), line);
+                    lines.put(line.substring(gap + 2), line + "\n");
                 }
             }
         }
-        lines.put(name, sum + "  " + name);
-        Path tmp = sumsFile.resolveSibling(sumsFile.getFileName() + ".tmp");
-        Files.writeString(tmp, String.join("\n", lines.values()) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, sumsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        lines.put(name, line(sum, file));
+        replace(sumsFile, String.join("", lines.values()));
         return sum;
     }
 
@@ -59,10 +58,19 @@ public final class Sha256Sums {
     public static void write(Path sumsFile, List<Path> files) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (Path f : files) {
-            sb.append(of(f)).append("  ").append(f.getFileName()).append('\n');
+            sb.append(line(of(f), f));
         }
+        replace(sumsFile, sb.toString());
+    }
+
+    /** sha256sum's line: the sum, two spaces, the file name only (so the list works from its own directory). */
+    private static String line(String sum, Path file) {
+        return sum + "  " + file.getFileName() + "\n";
+    }
+
+    private static void replace(Path sumsFile, String text) throws IOException {
         Path tmp = sumsFile.resolveSibling(sumsFile.getFileName() + ".tmp");
-        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, sumsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }
