@@ -1,13 +1,11 @@
 package io.kubestead.agent.airgap;
 
 import io.kubestead.agent.bundle.BundleException;
-import io.kubestead.agent.bundle.BundleSignature;
 import io.kubestead.agent.bundle.SignedManifest;
 import io.kubestead.agent.host.Host;
 import io.kubestead.agent.spec.BundleTrust;
 import io.kubestead.agent.spec.BundleVersion;
 import io.kubestead.agent.spec.SpecException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -33,19 +31,7 @@ public final class BundleVersionReader {
             return Optional.empty();
         }
         Path file = archive.get();
-        PublicKey key;
-        try {
-            key = BundleSignature.trustedKey(trust.publicKey()).orElse(null);
-        } catch (IOException e) {
-            throw new SpecException("word 'bundle-public-key=" + trust.publicKey() + "': cannot be read ("
-                    + e.getMessage() + ")");
-        } catch (BundleException e) {
-            throw new SpecException("word 'bundle-public-key': " + e.getMessage());
-        }
-        if (key == null && !trust.skipSignature()) {
-            throw new SpecException("this agent has no built-in bundle key: give bundle-public-key=FILE (the"
-                    + " bundle-signing.pub that signed " + file.getFileName() + "), or insecure-skip-bundle-signature");
-        }
+        PublicKey key = VerifiedExtractor.trustedKey(trust, file);
         try {
             String version = SignedManifest.read(file, key, trust.skipSignature()).kubernetesVersion();
             return Optional.of(new BundleVersion(version,

@@ -1,10 +1,12 @@
 package io.kubestead.agent.airgap;
 
+import io.kubestead.agent.bundle.BundleException;
 import io.kubestead.agent.bundle.BundleReader;
 import io.kubestead.agent.bundle.BundleSignature;
 import io.kubestead.agent.progress.Meter;
 import io.kubestead.agent.spec.BundleTrust;
 import io.kubestead.agent.spec.SpecException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.function.Consumer;
@@ -19,11 +21,7 @@ public final class VerifiedExtractor implements Extractor {
 
     @Override
     public void extract(Path archive, Path targetDir, Consumer<String> progress, Meter bytes) throws Exception {
-        PublicKey key = BundleSignature.trustedKey(trust.publicKey()).orElse(null);
-        if (key == null && !trust.skipSignature()) {
-            throw new SpecException("this agent has no built-in bundle key: give bundle-public-key=FILE (the"
-                    + " bundle-signing.pub that signed " + archive.getFileName() + "), or insecure-skip-bundle-signature");
-        }
+        PublicKey key = trustedKey(trust, archive);
         if (trust.skipSignature()) {
             progress.accept("WARNING: the bundle's signature is not checked (insecure-skip-bundle-signature);"
                     + " every file's SHA-256 still is");
@@ -33,5 +31,26 @@ public final class VerifiedExtractor implements Extractor {
         } finally {
             bytes.finish();
         }
+    }
+
+    /**
+     * The key the words trust for {@code archive} (null only when told to skip the signature); a missing or unreadable
+     * key is the words' fault, so one line naming the word.
+     */
+    static PublicKey trustedKey(BundleTrust trust, Path archive) {
+        PublicKey key;
+        try {
+            key = BundleSignature.trustedKey(trust.publicKey()).orElse(null);
+        } catch (IOException e) {
+            throw new SpecException("word 'bundle-public-key=" + trust.publicKey() + "': cannot be read ("
+                    + e.getMessage() + ")");
+        } catch (BundleException e) {
+            throw new SpecException("word 'bundle-public-key': " + e.getMessage());
+        }
+        if (key == null && !trust.skipSignature()) {
+            throw new SpecException("this agent has no built-in bundle key: give bundle-public-key=FILE (the"
+                    + " bundle-signing.pub that signed " + archive.getFileName() + "), or insecure-skip-bundle-signature");
+        }
+        return key;
     }
 }
