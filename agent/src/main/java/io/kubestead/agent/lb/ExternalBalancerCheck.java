@@ -22,7 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Confirms that an external balancer really forwards to this master (issue item 1): opens TLS connections to the
+ * Confirms that an external balancer really forwards to this master: opens TLS connections to the
  * balancer and compares the certificate presented with this master's API server certificate. Each master has its
  * own serving certificate, so a match proves the connection ended at this API server, through a TCP passthrough.
  * Nothing but a TLS handshake is sent, so trusting any certificate here leaks nothing.

@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * Cluster-wide load-balancing choices, the same on every node.
  *
- * <p>Endpoint decision (issue item 3): clients always use the stable name {@code api.<cluster>.kubestead.internal},
+ * <p>Endpoint decision: clients always use the stable name {@code api.<cluster>.kubestead.internal},
  * which each node resolves through the managed block in /etc/hosts (127.0.0.1 for INTERNAL, the VIP, the external
  * balancer's IP, or the single master for NONE). A new master or balancer IP is then only a hosts-file and backend
  * change; a switch of balancer adds, when the port differs, the port in kubeconfigs; neither needs new certificates.

@@ -94,7 +94,7 @@ public final class NodeBalancer {
             host.run("systemctl", "disable", "--now", "keepalived").check();
             reloads.add("keepalived-stopped");
         }
-        return new NodeChange(host.name(), written, deleted, reloads, Optional.empty());
+        return new NodeChange(host.name(), written, deleted, reloads);
     }
 
     private int modeOf(String path) {

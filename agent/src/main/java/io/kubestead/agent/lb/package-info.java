@@ -5,8 +5,8 @@
  * ({@link io.kubestead.agent.lb.HaproxyConfig}, {@link io.kubestead.agent.lb.HaproxyManifest},
  * {@link io.kubestead.agent.lb.KeepalivedConfig}, {@link io.kubestead.agent.lb.HostsBlock});
  * {@link io.kubestead.agent.lb.NodeBalancer} writes one node's files through its
- * {@link io.kubestead.agent.host.Host}, {@link io.kubestead.agent.lb.Reconciler} does it for every node when the
- * masters change, {@link io.kubestead.agent.lb.BootstrapBalancer} runs HAProxy before kubelet does, and
+ * {@link io.kubestead.agent.host.Host} (at install and join, and from {@code kubestead lb-sync} on each node when the
+ * masters change), {@link io.kubestead.agent.lb.BootstrapBalancer} runs HAProxy before kubelet does, and
  * {@link io.kubestead.agent.lb.ExternalBalancerCheck} proves a user's balancer reaches this master.
  * {@link io.kubestead.agent.lb.QuorumAdvice} warns about master counts. No picocli here.
  *
@@ -20,7 +20,8 @@
  *     static pod manifest.</li>
  * <li>EXTERNAL, first master: {@code ExternalBalancerCheck.checkUntil(...)} against
  *     /etc/kubernetes/pki/apiserver.crt; print {@code settings.balancerTargets(masters)}.</li>
- * <li>After a master joins or leaves: {@code new Reconciler(settings, paths).reconcile(masters, nodes)}.</li>
+ * <li>After a master joins or leaves: each node's {@code kubestead lb-sync} timer reads the masters from the API and
+ *     calls {@code NodeBalancer.apply(...)} on its own files.</li>
  * </ol>
  */
 package io.kubestead.agent.lb;

@@ -2,8 +2,9 @@ package io.kubestead.agent.plan;
 
 /**
  * One named step of an installation, like kubeadm's phases: it can tell whether it is already done (so a rerun
- * skips it) and run. A dry-run runs the very same phases against a host rooted in a directory, whose commands are
- * recorded instead of executed; there is no separate dry-run code path to drift.
+ * skips it) and run. A dry-run runs the same phases against a host rooted in a directory, whose files land there and
+ * whose commands are recorded instead of executed. Phases whose work reaches past the host (the API server, a
+ * download, a wait for another node) check {@code ctx.dryRun()} and say what they would do instead.
  */
 public interface Phase {
 

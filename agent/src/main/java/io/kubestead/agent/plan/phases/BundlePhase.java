@@ -34,7 +34,6 @@ public final class BundlePhase implements Phase {
         return Optional.of(new io.kubestead.agent.airgap.VerifiedExtractor(trust));
     }
 
-
     @Override
     public String id() {
         return "airgap/bundle";
@@ -73,11 +72,6 @@ public final class BundlePhase implements Phase {
             fetch.get().fetch(local(ctx), ctx.progress()::info,
                     ctx.progress().meter("fetched", io.kubestead.agent.progress.Meter.Unit.BYTES));
             return;
-        }
-        if (archive.isPresent()) {
-            // until the bundle reader is wired in, only an already extracted bundle can be used
-            throw new SpecException("this agent cannot verify and extract " + archive.get() + " yet; extract it into "
-                    + ExtractedBundle.DEFAULT_DIR + " and rerun");
         }
         throw new SpecException("airgap: no air-gap bundle found; put kubestead-airgap-<version>-linux-<arch>.tar.zst"
                 + " beside install.sh and rerun");
