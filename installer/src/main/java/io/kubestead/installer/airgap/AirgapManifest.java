@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A bundle build manifest under bundles/: what goes into an air-gap bundle. Read from YAML; every path is checked
+ * A bundle build manifest under airgap/: what goes into an air-gap bundle. Read from YAML; every path is checked
  * to stay inside the staging directory, and every checksum must be pinned (64 hex digits) before anything downloads.
  */
 public record AirgapManifest(

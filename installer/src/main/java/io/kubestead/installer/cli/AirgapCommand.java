@@ -28,18 +28,18 @@ final class AirgapCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'installer airgap build bundles/kubernetes-1.33.yaml --out DIR'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'installer airgap build airgap/kubernetes-1.33.yaml --out DIR'");
     }
 
     @Command(name = "build", mixinStandardHelpOptions = true,
             description = {"Download what MANIFEST lists (binaries checked against their sha256, images from their",
                 "registries as OCI layouts, the CNI manifest, the agent bundle) into a staging directory.",
-                "Example: installer airgap build bundles/kubernetes-1.33.yaml --out out/"})
+                "Example: installer airgap build airgap/kubernetes-1.33.yaml --out out/"})
     static final class Build implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "MANIFEST", description = "Bundle manifest (YAML), e.g. bundles/kubernetes-1.33.yaml.")
+        @Parameters(index = "0", paramLabel = "MANIFEST", description = "Bundle manifest (YAML), e.g. airgap/kubernetes-1.33.yaml.")
         Path manifest;
 
         @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory for the bundle.")

@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every manifest under bundles/ is ready to build and fits the agent: all checksums pinned, every download over
+ * Every manifest under airgap/ is ready to build and fits the agent: all checksums pinned, every download over
  * https, the Kubernetes patch the agent installs for that minor, and exactly the images an install at that version
  * pulls (the agent's own choices from {@link InstallImages} plus the etcd and CoreDNS tags kubeadm picks).
  */
 class ShippedBundleManifestsTest {
-    private static final Path BUNDLES = Path.of("../bundles");
+    private static final Path BUNDLES = Path.of("../airgap");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern FILE_NAME = Pattern.compile("kubernetes-(\\d+\\.\\d+)\\.yaml");
 
@@ -49,7 +49,7 @@ class ShippedBundleManifestsTest {
     @Test
     void everyShippedManifestIsPinnedAndMatchesTheAgentsImages() throws IOException {
         List<Path> manifests = shipped();
-        assertFalse(manifests.isEmpty(), "bundles/ holds at least one kubernetes-*.yaml");
+        assertFalse(manifests.isEmpty(), "airgap/ holds at least one kubernetes-*.yaml");
         for (Path m : manifests) {
             assertEquals(List.of(), problems(m), m.toString());
         }
@@ -162,7 +162,7 @@ class ShippedBundleManifestsTest {
 
     private static Path shipped133() {
         Path p = BUNDLES.resolve("kubernetes-1.33.yaml");
-        assertTrue(Files.isRegularFile(p), "bundles/kubernetes-1.33.yaml is shipped");
+        assertTrue(Files.isRegularFile(p), "airgap/kubernetes-1.33.yaml is shipped");
         return p;
     }
 
