@@ -38,10 +38,10 @@ setup() {
 @test "only the master script carries control-plane and the certificate key; both pin the CA and download install.sh" {
     master=$(tail -n 1 "$MASTER/var/lib/kubestead/join-master.sh")
     worker=$(tail -n 1 "$MASTER/var/lib/kubestead/join-worker.sh")
-    [[ $master == "curl -fsSL $SERVE_URL/install.sh | sudo bash -s join control-plane "* ]]
+    [[ $master == "curl -fsSL $SERVE_URL/install.sh | bash -s join control-plane "*' "$@"' ]]
     [[ $master == *" cert-key="* ]]
     [[ $master == *" taint-control-plane"* ]]
-    [[ $worker == "curl -fsSL $SERVE_URL/install.sh | sudo bash -s join "* ]]
+    [[ $worker == "curl -fsSL $SERVE_URL/install.sh | bash -s join "*' "$@"' ]]
     [[ $worker != *"cert-key="* ]]
     [[ $worker != *"control-plane"* ]]
     hash=$("$MASTER/opt/kubestead/bin/kubestead" certs ca-hash --root "$MASTER")
@@ -59,19 +59,41 @@ setup() {
 }
 
 @test "the worker script runs end to end on a new host: install.sh from the server, then the agent's join" {
-    # sudo on the new host: runs the command as is, adding dry-run so nothing outside this test changes
+    # Run as root, the script must not call sudo (a minimal host may have none): this one fails loudly.
+    [ "$(id -u)" -eq 0 ] || skip "needs root: the script re-executes itself with sudo otherwise"
     mkdir bin
-    printf '#!/usr/bin/env bash\nexec "$@" dry-run=%s\n' "$BATS_TEST_TMPDIR/worker" >bin/sudo
+    printf '#!/usr/bin/env bash\necho "sudo was called" >&2; exit 99\n' >bin/sudo
     chmod 755 bin/sudo
-    PATH=$BATS_TEST_TMPDIR/bin:$PATH run bash "$MASTER/var/lib/kubestead/join-worker.sh"
+    # words given to the script reach install.sh: dry-run keeps this test off the host
+    PATH=$BATS_TEST_TMPDIR/bin:$PATH run bash "$MASTER/var/lib/kubestead/join-worker.sh" dry-run="$BATS_TEST_TMPDIR/worker"
     echo "$output"
     [ "$status" -eq 0 ]
     [[ $output == *"running $BATS_TEST_TMPDIR/worker/opt/kubestead/bin/kubestead join"* ]]
     [[ $output == *"joined the cluster as a worker"* ]]
+    [[ $output != *"sudo was called"* ]]
     grep -q "kubeadm join --config /etc/kubestead/kubeadm-join.yaml" worker/plan.txt
     [ "$(stat -c %a worker/etc/kubestead/kubeadm-join.yaml)" = 600 ]
     grep -q "api.kubernetes.kubestead.internal" worker/etc/hosts
     [ -f worker/etc/kubestead/haproxy/haproxy.cfg ]
+}
+
+@test "run by a user who is not root, the script re-executes itself through sudo with its words" {
+    [ "$(id -u)" -eq 0 ] || skip "needs root to run the script as another user"
+    id nobody >/dev/null 2>&1 || skip "no user nobody to run as"
+    # a directory the user nobody can reach (bats' own temporary directories are root's alone)
+    dir=$(mktemp -d /tmp/kubestead-sudo.XXXXXX)
+    chmod 1777 "$dir"
+    mkdir "$dir/bin"
+    printf '#!/usr/bin/env bash\nprintf "%%s\\n" "$@" >%s/sudo-args\n' "$dir" >"$dir/bin/sudo"
+    chmod 755 "$dir/bin" "$dir/bin/sudo"
+    cp "$MASTER/var/lib/kubestead/join-worker.sh" "$dir/join-worker.sh"
+    chmod 755 "$dir/join-worker.sh"
+    run setpriv --reuid=nobody --regid=nogroup --clear-groups env PATH="$dir/bin:$PATH" bash "$dir/join-worker.sh" dry-run=x
+    echo "$output"
+    args=$(cat "$dir/sudo-args")
+    rm -rf "$dir"
+    [ "$status" -eq 0 ]
+    [ "$args" = "$(printf 'bash\n%s\ndry-run=x' "$dir/join-worker.sh")" ]
 }
 
 @test "a join with a malformed token fails with exit 2 and says where to get a new command" {

@@ -77,16 +77,20 @@ public final class JoinCommands {
         return master && secrets.keyExpires().isBefore(secrets.tokenExpires()) ? secrets.keyExpires() : secrets.tokenExpires();
     }
 
-    /** The one-line command to run on the new host. */
+    /** The one-line command to run on the new host, as a user who can sudo. */
     public String command(boolean master) {
+        return pipeline(master, "sudo bash -s");
+    }
+
+    private String pipeline(boolean master, String shell) {
         String words = String.join(" ", words(master));
         if (spec.airgap()) {
-            return "cat install.sh | sudo bash -s airgap join " + words;
+            return "cat install.sh | " + shell + " airgap join " + words;
         }
         if (baseUrl == null) {
-            return "cat install.sh | sudo bash -s join " + words;
+            return "cat install.sh | " + shell + " join " + words;
         }
-        return "curl -fsSL " + baseUrl + "/install.sh | sudo bash -s join " + words;
+        return "curl -fsSL " + baseUrl + "/install.sh | " + shell + " join " + words;
     }
 
     /** The script written on the master (mode 0600: it carries the token, and for masters the certificate key). */
@@ -97,7 +101,9 @@ public final class JoinCommands {
                 + "# Valid until " + expires(master) + " (" + (master ? "certificate key: 2 hours" : "bootstrap token")
                 + "); after that run 'kubestead join-script " + role + "' on a master.\n"
                 + (baseUrl == null || spec.airgap() ? "# Run it beside install.sh.\n" : "")
+                + "# Words given to the script (dry-run, preflight-ignore=...) are passed on to install.sh.\n"
                 + "set -euo pipefail\n"
-                + command(master) + "\n";
+                + "if [ \"$(id -u)\" -ne 0 ]; then exec sudo bash \"$0\" \"$@\"; fi\n"
+                + pipeline(master, "bash -s") + " \"$@\"\n";
     }
 }
