@@ -44,7 +44,7 @@ public final class CertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("error: certs needs a subcommand: check-expiration, renew or ca-hash (see --help)");
+        err.println("kubestead: certs needs a subcommand: check-expiration, renew or ca-hash (see --help)");
         err.flush();
         return 2;
     }
@@ -77,10 +77,10 @@ public final class CertsCommand implements Callable<Integer> {
                 work(new RootedHost("local", root, new ProcessRunner(), new ActionLog()));
                 return 0;
             } catch (SpecException e) {
-                parent.err.println("error: " + e.getMessage());
+                parent.err.println("kubestead: " + e.getMessage());
                 return 2;
             } catch (RuntimeException e) {
-                parent.err.println("error: " + e.getMessage());
+                parent.err.println("kubestead: " + e.getMessage());
                 return 1;
             } finally {
                 parent.out.flush();

@@ -78,7 +78,7 @@ class CertsCommandTest {
         assertTrue(out.toString().contains("renewed /etc/kubernetes/admin.conf\n"));
         assertArrayEquals(ca, Files.readAllBytes(root.resolve("etc/kubernetes/pki/ca.crt")));
         assertEquals(2, certs("renew", "ca", "--root", root.toString()));
-        assertTrue(err.toString().startsWith("error: 'ca' is not a renewable certificate"), err.toString());
+        assertTrue(err.toString().startsWith("kubestead: 'ca' is not a renewable certificate"), err.toString());
     }
 
     @Test
@@ -97,16 +97,16 @@ class CertsCommandTest {
         }
         assertEquals(2, certs("renew", "all", "--root", root.toString()));
         assertEquals("", out.toString());
-        assertTrue(err.toString().startsWith("error: no cluster PKI under " + root + ": /etc/kubernetes/pki/ca.crt is missing"),
+        assertTrue(err.toString().startsWith("kubestead: no cluster PKI under " + root + ": /etc/kubernetes/pki/ca.crt is missing"),
                 err.toString());
         assertEquals(2, certs("ca-hash", "--root", root.resolve("nope").toString()));
-        assertTrue(err.toString().contains("error: --root " + root.resolve("nope") + " is not a directory"));
+        assertTrue(err.toString().contains("kubestead: --root " + root.resolve("nope") + " is not a directory"));
     }
 
     @Test
     void noSubcommandIsAUsageError() {
         assertEquals(2, certs());
-        assertTrue(err.toString().startsWith("error: certs needs a subcommand"), err.toString());
+        assertTrue(err.toString().startsWith("kubestead: certs needs a subcommand"), err.toString());
     }
 
     @Test
