@@ -57,7 +57,7 @@ final class InstallCommand implements Callable<Integer> {
         java.util.Optional<InstallSpec> previous = host.readFile("/etc/kubestead/install.json")
                 .filter(b -> host.exists("/etc/kubernetes/admin.conf"))
                 .map(io.kubestead.agent.spec.InstallSpecJson::read);
-        Plan plan = InstallPlan.create(spec, env.installContext(), previous);
+        Plan plan = InstallPlan.create(spec, env.installContext(), previous, host);
         java.util.Set<String> skip = PlanExecution.checkSkips(plan, skipPhases);
         if (InstallState.resetIfSettingsChanged(host, spec, execution.state())) {
             env.out().println("The install settings changed since the last run: every step checks its work again.");

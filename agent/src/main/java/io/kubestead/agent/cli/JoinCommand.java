@@ -38,7 +38,8 @@ final class JoinCommand implements Callable<Integer> {
         if (spec.airgap()) {
             env.out().println(version);
         }
-        new PlanExecution(env, spec.dryRun()).run(JoinPlan.create(spec, env.installContext()),
+        PlanExecution execution = new PlanExecution(env, spec.dryRun());
+        execution.run(JoinPlan.create(spec, env.installContext(), execution.host()),
                 "join as " + spec.nodeName() + "\n# " + version);
         env.out().println(spec.nodeName() + " joined the cluster as a " + (spec.controlPlane() ? "master" : "worker") + ".");
         if (spec.controlPlane()) {

@@ -41,7 +41,7 @@ final class SetEndpointCommand implements Callable<Integer> {
         Host host = execution.host();
         Optional<String> localMaster = host.exists("/etc/kubernetes/manifests/kube-apiserver.yaml")
                 ? Optional.of(env.facts().hostName().toLowerCase()) : Optional.empty();
-        Plan plan = EndpointPlan.create(spec, localMaster);
+        Plan plan = EndpointPlan.create(spec, localMaster, host);
         execution.state().forget(plan.name()); // each call brings new words: every step runs
         execution.run(plan, "set-endpoint " + spec.endpoint());
         env.out().println("This node now reaches the API at " + spec.endpoint() + ".");

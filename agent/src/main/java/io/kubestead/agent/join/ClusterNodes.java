@@ -19,18 +19,23 @@ public final class ClusterNodes {
     private ClusterNodes() {
     }
 
-    /**
-     * The nodes, sorted by name; only the control-plane nodes if {@code mastersOnly}. Empty when the API cannot be
-     * asked (callers keep what they had).
-     */
-    public static List<Node> list(Host host, String kubeconfig, boolean mastersOnly) {
+    /** The kubectl command line that lists them, one "name address" line each (lb-sync's check runs it too). */
+    public static List<String> argv(String kubeconfig, boolean mastersOnly) {
         List<String> argv = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig, "get", "nodes"));
         if (mastersOnly) {
             argv.addAll(List.of("-l", CONTROL_PLANE));
         }
         argv.addAll(List.of("-o", "jsonpath={range .items[*]}{.metadata.name} "
                 + "{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}"));
-        var r = host.run(Command.of(argv));
+        return List.copyOf(argv);
+    }
+
+    /**
+     * The nodes, sorted by name; only the control-plane nodes if {@code mastersOnly}. Empty when the API cannot be
+     * asked (callers keep what they had).
+     */
+    public static List<Node> list(Host host, String kubeconfig, boolean mastersOnly) {
+        var r = host.run(Command.of(argv(kubeconfig, mastersOnly)));
         List<Node> out = new ArrayList<>();
         if (!r.ok()) {
             return out;

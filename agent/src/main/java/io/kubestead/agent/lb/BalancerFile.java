@@ -21,6 +21,15 @@ public record BalancerFile(LoadBalancer loadBalancer, String clusterName, String
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public void write(Host host) {
+        host.writeFile(PATH, render().getBytes(java.nio.charset.StandardCharsets.UTF_8), 0644);
+    }
+
+    /** Whether the host already records this choice. */
+    public boolean recorded(Host host) {
+        return host.readString(PATH).map(render()::equals).orElse(false);
+    }
+
+    String render() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", loadBalancer.mode().name().toLowerCase());
         m.put("external", loadBalancer.externalAddress().map(HostPort::toString).orElse(null));
@@ -30,7 +39,7 @@ public record BalancerFile(LoadBalancer loadBalancer, String clusterName, String
         m.put("stableName", stableName);
         m.put("localMaster", localMaster.orElse(null));
         try {
-            host.writeFile(PATH, (JSON.writeValueAsString(m) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), 0644);
+            return JSON.writeValueAsString(m) + "\n";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

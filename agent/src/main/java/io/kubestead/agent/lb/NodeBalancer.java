@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * Writes one node's balancer files through its {@link Host}: for INTERNAL the HAProxy configuration and its static
  * pod manifest, for VIP on masters the keepalived configuration, and in every mode the managed /etc/hosts block.
- * Only files whose content differs are written; files of another mode that Kubestead wrote are removed, so a switch
- * of balancer is this same call. Running balancers are told about a changed configuration.
+ * Only files whose content differs are written; running balancers are told about a changed configuration. What
+ * another mode left is {@link BalancerLeftovers}'s to remove, once the new mode's files are in place.
  */
 public final class NodeBalancer {
     static final String HEADER = "# Kubestead";
@@ -56,11 +56,11 @@ public final class NodeBalancer {
 
     private NodeChange write(Host host, List<Master> masters, Optional<String> localMaster, boolean staticPod) {
         List<String> written = new ArrayList<>();
-        List<String> deleted = new ArrayList<>();
         List<String> reloads = new ArrayList<>();
         Map<String, String> desired = desiredFiles(host, masters, localMaster);
-        boolean skipManifest = !staticPod && desired.containsKey(paths.haproxyManifest());
-        if (skipManifest) {
+        BootstrapBalancer bootstrap = new BootstrapBalancer(host, paths, settings.haproxyImage());
+        // Never beside a running bootstrap instance: the pod could not bind the port (see BootstrapBalancer).
+        if (desired.containsKey(paths.haproxyManifest()) && (!staticPod || bootstrap.running())) {
             desired.remove(paths.haproxyManifest());
         }
         desired.forEach((path, content) -> {
@@ -69,32 +69,17 @@ public final class NodeBalancer {
                 written.add(path);
             }
         });
-        for (String ours : List.of(paths.haproxyManifest(), paths.haproxyConfig(), paths.keepalivedConfig())) {
-            if (skipManifest && ours.equals(paths.haproxyManifest())) {
-                continue;
-            }
-            if (!desired.containsKey(ours) && host.readString(ours).map(t -> t.startsWith(HEADER)).orElse(false)) {
-                host.delete(ours);
-                deleted.add(ours);
-            }
-        }
-        if (written.contains(paths.haproxyConfig())) {
+        if (written.contains(paths.haproxyConfig()) && bootstrap.running()) {
             // The static pod restarts by itself (its manifest carries the config hash); a bootstrap instance does not.
-            BootstrapBalancer bootstrap = new BootstrapBalancer(host, paths, settings.haproxyImage());
-            if (bootstrap.running()) {
-                bootstrap.reload();
-                reloads.add("haproxy-bootstrap");
-            }
+            bootstrap.reload();
+            reloads.add("haproxy-bootstrap");
         }
         if (written.contains(paths.keepalivedConfig())) {
             host.run("systemctl", "enable", "keepalived").check();
             host.run("systemctl", "reload-or-restart", "keepalived").check();
             reloads.add("keepalived");
-        } else if (deleted.contains(paths.keepalivedConfig())) {
-            host.run("systemctl", "disable", "--now", "keepalived").check();
-            reloads.add("keepalived-stopped");
         }
-        return new NodeChange(host.name(), written, deleted, reloads);
+        return new NodeChange(host.name(), written, List.of(), reloads);
     }
 
     private int modeOf(String path) {

@@ -167,6 +167,7 @@ class InstallFlowTest {
         String hosts = Files.readString(first.root.resolve("etc/hosts"));
         assertTrue(hosts.contains("127.0.0.2") && hosts.contains("api.kubernetes.kubestead.internal"), hosts);
         assertTrue(!Files.exists(first.root.resolve("etc/kubernetes/manifests/haproxy.yaml")), "the internal balancer is gone");
+        assertTrue(!Files.exists(first.root.resolve("etc/systemd/system/kubestead-lb-sync.timer")), "and its lb-sync timer");
         String apiserver = PkiText.sans(first.root.resolve("etc/kubernetes/pki/apiserver.crt"));
         assertTrue(apiserver.contains("127.0.0.2"), apiserver);
         assertTrue(Files.readString(adminConf).contains("server: https://api.kubernetes.kubestead.internal:" + closedPort),
@@ -180,6 +181,9 @@ class InstallFlowTest {
         assertEquals(0, onWorker.run(words), onWorker.err.toString());
         assertTrue(Files.readString(w1.root.resolve("etc/hosts")).contains("127.0.0.2"));
         assertTrue(!Files.exists(w1.root.resolve("etc/kubestead/haproxy/haproxy.cfg")), "the worker's local balancer is gone");
+        assertTrue(!Files.exists(w1.root.resolve("etc/kubernetes/manifests/haproxy.yaml")), "and its static pod");
+        assertTrue(!Files.exists(w1.root.resolve("etc/systemd/system/kubestead-lb-sync.timer")), "nothing to follow: no timer");
+        assertTrue(w1.displayed().contains("systemctl disable --now kubestead-lb-sync.timer"), w1.displayed().toString());
         assertTrue(Files.readString(w1.root.resolve("etc/kubernetes/kubelet.conf"))
                 .contains("server: https://api.kubernetes.kubestead.internal:" + closedPort));
         assertTrue(w1.displayed().contains("systemctl restart kubelet"), w1.displayed().toString());
@@ -193,7 +197,9 @@ class InstallFlowTest {
         assertEquals(0, new CliHarness(tmp, first.root, kubeadm1).run("install", "ha", "yes"));
         assertTrue(first.displayed().contains("systemctl enable --now kubestead-lb-sync.timer"), first.displayed().toString());
         assertTrue(Files.readString(first.root.resolve("etc/systemd/system/kubestead-lb-sync.service"))
-                .contains("ExecStart=/opt/kubestead/bin/kubestead lb-sync"));
+                .contains("ExecStart=/bin/sh /etc/kubestead/lb-sync-check.sh"));
+        assertTrue(Files.readString(first.root.resolve("etc/kubestead/lb-sync-check.sh"))
+                .contains("/opt/kubestead/bin/kubestead lb-sync"));
         CliHarness script = new CliHarness(tmp, first.root, kubeadm1);
         assertEquals(0, script.run("join-script", "worker"));
         String command = script.out.toString().lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();

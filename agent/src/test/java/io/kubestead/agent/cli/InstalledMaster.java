@@ -32,6 +32,7 @@ final class InstalledMaster {
         node = new StandInNode(tmp.resolve("host"));
         node.write("/etc/hosts", FOREIGN_HOSTS);
         node.write("/home/alice/.bashrc", "# alice's\n");
+        node.user("alice", "/home/alice");
         node.answer("systemctl", c -> {
             List<String> a = c.argv();
             if (a.contains("kubelet") && a.contains("stop")) {

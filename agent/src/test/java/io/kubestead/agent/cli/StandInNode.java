@@ -32,6 +32,17 @@ final class StandInNode implements CommandRunner {
         write("/proc/modules", "overlay 151552 0 - Live 0x0\nbr_netfilter 32768 0 - Live 0x0\n");
         write("/etc/fstab", "UUID=1 / ext4 defaults 0 1\n");
         write("/usr/bin/containerd", "");
+        write("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+        // getent passwd NAME, answered from this node's own /etc/passwd as the files database would
+        answer("getent", c -> {
+            try {
+                String name = c.argv().get(c.argv().size() - 1);
+                return Files.readAllLines(root.resolve("etc/passwd")).stream().filter(l -> l.startsWith(name + ":"))
+                        .findFirst().map(l -> ok(c, l + "\n")).orElse(new ExecResult(c, 2, "", ""));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         answer("id", c -> ok(c, "0\n"));
         answer("uname", c -> ok(c, "Linux x86_64\n"));
         answer("nproc", c -> ok(c, "4\n"));
@@ -40,6 +51,12 @@ final class StandInNode implements CommandRunner {
         answer("kubeadm", c -> c.argv().size() > 1 && c.argv().get(1).equals("version")
                 ? (kubeadmVersion == null ? new ExecResult(c, 127, "", "kubeadm: not found") : ok(c, kubeadmVersion + "\n"))
                 : ok(c, ""));
+    }
+
+    /** Adds a user to this node's passwd database. */
+    void user(String name, String home) throws IOException {
+        Path passwd = root.resolve("etc/passwd");
+        Files.writeString(passwd, Files.readString(passwd) + name + ":x:1000:1000::" + home + ":/bin/bash\n");
     }
 
     void write(String path, String content) throws IOException {

@@ -60,11 +60,12 @@ final class CleanupSteps {
     }
 
     Phase kubeconfigs() {
-        List<String> paths = new ArrayList<>(List.of("/root/.kube/config"));
-        rc.sudoUser().filter(u -> !u.equals("root") && u.matches("[a-z_][a-z0-9_.-]*"))
-                .ifPresent(u -> paths.add("/home/" + u + "/.kube/config"));
-        return new ResetStep("kubeconfig", "Remove the copies of admin.conf given to kubectl",
-                ctx -> cleanup(ctx).removeCopies(Kubeadm.ADMIN_KUBECONFIG, paths));
+        return new ResetStep("kubeconfig", "Remove the copies of admin.conf given to kubectl", ctx -> {
+            List<String> paths = new ArrayList<>(List.of("/root/.kube/config"));
+            rc.sudoUser().filter(u -> !u.equals("root") && u.matches("[a-z_][a-z0-9_.-]*"))
+                    .flatMap(u -> UserHome.of(ctx.host(), u)).ifPresent(home -> paths.add(home + "/.kube/config"));
+            cleanup(ctx).removeCopies(Kubeadm.ADMIN_KUBECONFIG, paths);
+        });
     }
 
     Phase kubeadmReset() {

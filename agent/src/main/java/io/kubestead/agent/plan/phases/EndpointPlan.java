@@ -1,5 +1,7 @@
 package io.kubestead.agent.plan.phases;
 
+import io.kubestead.agent.host.Host;
+import io.kubestead.agent.lb.BalancerFile;
 import io.kubestead.agent.lb.LbSettings;
 import io.kubestead.agent.lb.Master;
 import io.kubestead.agent.plan.Phase;
@@ -17,9 +19,10 @@ public final class EndpointPlan {
     /**
      * @param endpoint the endpoint words, parsed as join words (only the endpoint fields are used)
      * @param localMaster this node's name when it is a master
+     * @param host the host the plan will run on (the VIP's interface is asked there, leftovers are found there)
      */
-    public static Plan create(JoinSpec endpoint, Optional<String> localMaster) {
-        LbSettings lb = JoinPlan.balancer(endpoint, localMaster.isPresent());
+    public static Plan create(JoinSpec endpoint, Optional<String> localMaster, Host host) {
+        LbSettings lb = JoinPlan.balancer(endpoint, localMaster.isPresent(), host);
         List<Master> masters = new ArrayList<>();
         for (String ip : endpoint.masterAddresses()) {
             masters.add(localMaster.isPresent() && ip.equals(endpoint.privateAddress())
@@ -33,10 +36,13 @@ public final class EndpointPlan {
             }
             phases.add(new ApiServerSansPhase(sans));
         }
-        phases.addAll(List.of(new LbStaticPodPhase(lb, masters.stream().sorted().toList(), localMaster),
-                new LbSyncPhase(new io.kubestead.agent.lb.BalancerFile(endpoint.balancer(), endpoint.clusterName(),
-                        endpoint.endpoint().host(), localMaster)),
-                new KubeconfigServerPhase(endpoint.endpoint(), endpoint.privateAddress())));
+        List<Master> sorted = masters.stream().sorted().toList();
+        BalancerFile record = new BalancerFile(endpoint.balancer(), endpoint.clusterName(), endpoint.endpoint().host(),
+                localMaster);
+        // kubelet already runs static pods here: no bootstrap HAProxy, the manifest is written directly
+        phases.add(new LbPreparePhase(lb, sorted, localMaster, record, false));
+        phases.addAll(LbPhases.after(host, lb, sorted, localMaster, record, false));
+        phases.add(new KubeconfigServerPhase(endpoint.endpoint(), endpoint.privateAddress()));
         return new Plan("set-endpoint", phases);
     }
 }

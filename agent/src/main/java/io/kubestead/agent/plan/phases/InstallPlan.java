@@ -9,7 +9,7 @@ import io.kubestead.agent.hostsetup.PackageManager;
 import io.kubestead.agent.lb.BalancerFile;
 import io.kubestead.agent.lb.LbSettings;
 import io.kubestead.agent.lb.Master;
-import io.kubestead.agent.lb.Vip;
+import io.kubestead.agent.host.Host;
 import io.kubestead.agent.plan.Phase;
 import io.kubestead.agent.plan.Plan;
 import io.kubestead.agent.preflight.Checks;
@@ -29,11 +29,6 @@ public final class InstallPlan {
     private InstallPlan() {
     }
 
-    /** The interface that carries the VIP's subnet, read from the real machine (a dry-run reads it too). */
-    static Optional<String> vipInterface(String vip) {
-        return Vip.detectInterface(io.kubestead.agent.host.RootedHost.local(new io.kubestead.agent.host.ActionLog()), vip);
-    }
-
     static Optional<PackageManager> packageManager(HostFacts facts) {
         return Optional.ofNullable(facts.packageManager()).map(n -> switch (n) {
             case "apt" -> PackageManager.APT;
@@ -42,14 +37,17 @@ public final class InstallPlan {
         });
     }
 
-    public static Plan create(InstallSpec spec, InstallContext context) {
-        return create(spec, context, Optional.empty());
-    }
-
-    /** With the spec of an earlier run, so a moved API endpoint also moves the cluster's records of it. */
-    public static Plan create(InstallSpec spec, InstallContext context, Optional<InstallSpec> previous) {
+    /**
+     * With the spec of an earlier run, so a moved API endpoint also moves the cluster's records of it. {@code host}
+     * is the host the plan will run on (the real one or the dry-run tree): the VIP's interface is asked through it,
+     * and what another balancer mode left there gets its own phase.
+     */
+    public static Plan create(InstallSpec spec, InstallContext context, Optional<InstallSpec> previous, Host host) {
         Optional<PackageManager> pm = packageManager(context.facts());
-        LbSettings lb = LbSettings.forInstall(spec, spec.loadBalancer().vipAddress().flatMap(InstallPlan::vipInterface));
+        LbSettings lb = LbSettings.forInstall(spec, spec.loadBalancer().vipAddress()
+                .flatMap(vip -> LbPhases.vipInterface(host, vip, spec.dryRun().isPresent())));
+        BalancerFile record = new BalancerFile(spec.loadBalancer(), spec.clusterName(), spec.apiName(),
+                Optional.of(spec.nodeName()));
         List<Master> masters = List.of(new Master(spec.nodeName(), spec.privateAddress()));
         Optional<String> self = Optional.of(spec.nodeName());
         List<Phase> phases = new ArrayList<>();
@@ -68,14 +66,13 @@ public final class InstallPlan {
         }
         phases.add(new PkiPhase(spec));
         phases.add(new KubeadmConfigPhase(spec, context.random()));
-        phases.add(new LbPreparePhase(lb, masters, self));
+        phases.add(new LbPreparePhase(lb, masters, self, record, true));
         phases.add(new KubeadmInitPhase(HostKubeadm::new));
         phases.add(new JoinLockRbacPhase());
         if (spec.airgap()) {
             phases.add(new BundleServerPhase(spec.privateAddress(), spec.bundleServerPort()));
         }
-        phases.add(new LbStaticPodPhase(lb, masters, self));
-        phases.add(new LbSyncPhase(new BalancerFile(spec.loadBalancer(), spec.clusterName(), spec.apiName(), self)));
+        phases.addAll(LbPhases.after(host, lb, masters, self, record, true));
         previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint()))
                 .ifPresent(p -> phases.add(new EndpointChangePhase(p.controlPlaneEndpoint(), spec.controlPlaneEndpoint())));
         if (lb.external().isPresent()) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.kubestead.agent.hostsetup.ContainerdConfig;
 import io.kubestead.agent.hostsetup.PackageManager;
 import io.kubestead.agent.kubeadm.HostKubeadm;
+import io.kubestead.agent.host.Host;
 import io.kubestead.agent.lb.BalancerFile;
 import io.kubestead.agent.lb.LbSettings;
 import io.kubestead.agent.lb.Master;
@@ -29,13 +30,14 @@ public final class JoinPlan {
     }
 
     /** The balancer settings a join (or set-endpoint) spec gives; a master with a VIP also needs its interface. */
-    static LbSettings balancer(JoinSpec spec, boolean master) {
+    static LbSettings balancer(JoinSpec spec, boolean master, Host host) {
         String vipInterface = spec.loadBalancer() == LoadBalancer.Mode.VIP && master
-                ? InstallPlan.vipInterface(spec.endpointAddress()).orElse(null) : null;
+                ? LbPhases.vipInterface(host, spec.endpointAddress(), spec.dryRun().isPresent()).orElse(null) : null;
         return LbSettings.of(spec.balancer(), spec.clusterName(), spec.endpoint().host(), vipInterface, null);
     }
 
-    public static Plan create(JoinSpec spec, InstallContext context) {
+    /** {@code host} is the host the plan will run on, as for {@link InstallPlan#create}. */
+    public static Plan create(JoinSpec spec, InstallContext context, Host host) {
         Optional<PackageManager> pm = InstallPlan.packageManager(context.facts());
         Optional<Path> agentHome = context.agentHome();
         List<Phase> phases = new ArrayList<>();
@@ -56,7 +58,7 @@ public final class JoinPlan {
         if (spec.airgap()) {
             phases.add(new ImageImportPhase(new ImageImport()));
         }
-        LbSettings lb = balancer(spec, spec.controlPlane());
+        LbSettings lb = balancer(spec, spec.controlPlane(), host);
         List<Master> masters = spec.masterAddresses().stream().map(Master::fromAddress).toList();
         Optional<String> self = spec.controlPlane() ? Optional.of(spec.nodeName()) : Optional.empty();
         List<Master> withSelf = new ArrayList<>(masters);
@@ -65,16 +67,18 @@ public final class JoinPlan {
             withSelf.add(new Master(spec.nodeName(), spec.privateAddress()));
         }
         List<Master> all = withSelf.stream().distinct().sorted().toList();
-        phases.add(new LbPreparePhase(lb, all, self));
+        BalancerFile record = new BalancerFile(spec.balancer(), spec.clusterName(), spec.endpoint().host(), self);
+        phases.add(new LbPreparePhase(lb, all, self, record, true));
         phases.add(new JoinConfigPhase(spec));
         phases.add(new KubeadmJoinPhase(HostKubeadm::new, spec.controlPlane()
                 ? new GatedControlPlaneJoin(spec, context.controlPlaneGate()) : KubeadmJoinPhase.JoinGate.NONE));
         if (spec.airgap() && spec.controlPlane()) {
             phases.add(new BundleServerPhase(spec.privateAddress(), spec.bundleServerPort()));
         }
-        phases.add(new LbStaticPodPhase(lb, all, self));
+        List<Phase> after = LbPhases.after(host, lb, all, self, record, true);
+        after.stream().filter(p -> !p.id().equals("lb/sync")).forEach(phases::add);
         phases.add(spec.controlPlane() ? LabelsPhase.master(spec.nodeName()) : LabelsPhase.worker(spec.nodeName()));
-        phases.add(new LbSyncPhase(new BalancerFile(spec.balancer(), spec.clusterName(), spec.endpoint().host(), self)));
+        after.stream().filter(p -> p.id().equals("lb/sync")).forEach(phases::add);
         return new Plan(NAME, phases);
     }
 }

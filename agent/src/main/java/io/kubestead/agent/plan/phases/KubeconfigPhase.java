@@ -36,9 +36,14 @@ final class KubeconfigPhase implements Phase {
         }
         ctx.host().writeFile("/root/.kube/config", admin.get(), 0600);
         if (sudoUser.isPresent()) {
-            String home = "/home/" + sudoUser.get();
-            ctx.host().writeFile(home + "/.kube/config", admin.get(), 0600);
-            ctx.host().run("chown", "-R", sudoUser.get() + ":", home + "/.kube").check();
+            Optional<String> home = UserHome.of(ctx.host(), sudoUser.get());
+            if (home.isEmpty()) {
+                ctx.progress().warn("no home directory for " + sudoUser.get() + " in the passwd database (getent passwd "
+                        + sudoUser.get() + "); copy " + Kubeadm.ADMIN_KUBECONFIG + " to its ~/.kube/config by hand");
+                return;
+            }
+            ctx.host().writeFile(home.get() + "/.kube/config", admin.get(), 0600);
+            ctx.host().run("chown", "-R", sudoUser.get() + ":", home.get() + "/.kube").check();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.kubestead.agent.plan.phases;
 
+import io.kubestead.agent.lb.BalancerFile;
 import io.kubestead.agent.lb.BootstrapBalancer;
 import io.kubestead.agent.lb.LbPaths;
 import io.kubestead.agent.lb.LbSettings;
@@ -11,18 +12,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Before kubeadm: the stable API name in /etc/hosts, the balancer's configuration, and for the internal balancer a
- * bootstrap HAProxy started directly, because kubeadm needs the endpoint before kubelet runs any static pod.
+ * The stable API name in /etc/hosts and this mode's balancer files; for the internal balancer before kubeadm, a
+ * bootstrap HAProxy started directly, because kubeadm needs the endpoint before kubelet runs any static pod. The
+ * choice is recorded first (/etc/kubestead/balancer.json), so that an lb-sync run during a switch of mode, or after
+ * a reboot in the middle of one, works towards the new mode rather than back to the old one.
  */
 final class LbPreparePhase implements Phase {
     private final LbSettings settings;
     private final List<Master> masters;
     private final Optional<String> localMaster;
+    private final BalancerFile record;
+    private final boolean bootstrap;
 
-    LbPreparePhase(LbSettings settings, List<Master> masters, Optional<String> localMaster) {
+    /** @param bootstrap start a bootstrap HAProxy (install and join, before kubelet runs static pods) */
+    LbPreparePhase(LbSettings settings, List<Master> masters, Optional<String> localMaster, BalancerFile record,
+                   boolean bootstrap) {
         this.settings = settings;
         this.masters = List.copyOf(masters);
         this.localMaster = localMaster;
+        this.record = record;
+        this.bootstrap = bootstrap && settings.runsHaproxy();
     }
 
     @Override
@@ -32,21 +41,34 @@ final class LbPreparePhase implements Phase {
 
     @Override
     public String title() {
-        return "Point the stable API name at the " + settings.mode().name().toLowerCase() + " load balancer";
+        String name = "Point the stable API name at ";
+        return switch (settings.mode()) {
+            case INTERNAL -> name + "the local HAProxy on 127.0.0.1:" + settings.internalPort()
+                    + (bootstrap ? ", started directly until kubelet runs it" : " and write its configuration");
+            case EXTERNAL -> name + "the load balancer " + settings.external().orElseThrow();
+            case VIP -> name + "the VIP " + settings.vip().orElseThrow().address()
+                    + (localMaster.isPresent() ? ", held by keepalived among the masters" : "");
+            case NONE -> name + "the master " + (masters.isEmpty() ? "" : masters.get(0).address());
+        };
     }
 
     @Override
     public boolean done(PhaseContext ctx) {
         // the bootstrap balancer is a process: after a reboot mid-install it must be started again
-        return !settings.runsHaproxy() || ctx.host().exists("/etc/kubernetes/manifests/haproxy.yaml")
-                || new BootstrapBalancer(ctx.host(), LbPaths.standard(), settings.haproxyImage()).running();
+        return record.recorded(ctx.host()) && (!bootstrap || ctx.host().exists(LbPaths.standard().haproxyManifest())
+                || new BootstrapBalancer(ctx.host(), LbPaths.standard(), settings.haproxyImage()).running());
     }
 
     @Override
     public void run(PhaseContext ctx) {
+        if (ctx.dryRun() && settings.vip().isPresent() && localMaster.isPresent()) {
+            ctx.progress().info("the VIP's interface comes from 'ip -o route get " + settings.vip().get().address()
+                    + "' on the real host; this dry-run's keepalived.conf shows " + settings.vip().get().networkInterface());
+        }
+        record.write(ctx.host());
         var change = new NodeBalancer(settings, LbPaths.standard()).prepare(ctx.host(), masters, localMaster);
         change.written().forEach(p -> ctx.progress().info("wrote " + p));
-        if (settings.runsHaproxy() && !ctx.host().exists(LbPaths.standard().haproxyManifest())) {
+        if (bootstrap && !ctx.host().exists(LbPaths.standard().haproxyManifest())) {
             String how = new BootstrapBalancer(ctx.host(), LbPaths.standard(), settings.haproxyImage()).start();
             ctx.progress().info("bootstrap load balancer started (" + how + ") until kubelet runs the static pod");
         }

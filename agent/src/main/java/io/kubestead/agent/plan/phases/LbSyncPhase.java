@@ -1,21 +1,17 @@
 package io.kubestead.agent.plan.phases;
 
-import io.kubestead.agent.lb.BalancerFile;
+import io.kubestead.agent.lb.LbSyncUnits;
 import io.kubestead.agent.plan.Phase;
 import io.kubestead.agent.plan.PhaseContext;
 
 /**
- * Backends follow the masters: a systemd timer on every node runs {@code kubestead lb-sync} every 30 seconds, which
- * reads the masters from the API and rewrites this node's balancer only when they changed.
+ * Backends follow the masters, on nodes whose balancer depends on them (internal HAProxy everywhere, keepalived's
+ * peers on VIP masters): a systemd timer runs a small check every 30 seconds, which starts {@code kubestead lb-sync}
+ * only when the masters or this node's balancer files changed (see {@link LbSyncUnits}).
  */
 final class LbSyncPhase implements Phase {
-    static final String SERVICE = "/etc/systemd/system/kubestead-lb-sync.service";
-    static final String TIMER = "/etc/systemd/system/kubestead-lb-sync.timer";
-    private final BalancerFile balancer;
-
-    LbSyncPhase(BalancerFile balancer) {
-        this.balancer = balancer;
-    }
+    static final String SERVICE = LbSyncUnits.SERVICE;
+    static final String TIMER = LbSyncUnits.TIMER;
 
     @Override
     public String id() {
@@ -24,46 +20,21 @@ final class LbSyncPhase implements Phase {
 
     @Override
     public String title() {
-        return balancer.followsMasters() ? "Keep the load balancer's backends in step with the masters"
-                : "Record the load balancer choice";
+        return "Keep the load balancer's backends in step with the masters";
     }
 
-    static String service() {
-        return """
-                [Unit]
-                Description=Kubestead: point this node's load balancer at the current masters
-                After=network-online.target
-
-                [Service]
-                Type=oneshot
-                ExecStart=/opt/kubestead/bin/kubestead lb-sync
-                """;
-    }
-
-    static String timer() {
-        return """
-                [Unit]
-                Description=Kubestead: follow the masters every 30 seconds
-
-                [Timer]
-                OnBootSec=30s
-                OnUnitActiveSec=30s
-                AccuracySec=5s
-
-                [Install]
-                WantedBy=timers.target
-                """;
+    @Override
+    public boolean done(PhaseContext ctx) {
+        return ctx.host().exists(SERVICE) && ctx.host().exists(TIMER) && ctx.host().exists(LbSyncUnits.CHECK);
     }
 
     @Override
     public void run(PhaseContext ctx) {
-        balancer.write(ctx.host());
-        if (!balancer.followsMasters()) {
-            return;
-        }
-        ctx.host().writeString(SERVICE, service(), 0644);
-        ctx.host().writeString(TIMER, timer(), 0644);
+        ctx.host().writeString(LbSyncUnits.CHECK, LbSyncUnits.standard().checkScript(), 0755);
+        ctx.host().writeString(SERVICE, LbSyncUnits.service(), 0644);
+        ctx.host().writeString(TIMER, LbSyncUnits.timer(), 0644);
+        ctx.host().delete(LbSyncUnits.STAMP); // the install may have written the files: the next check syncs once
         ctx.host().run("systemctl", "daemon-reload").check();
-        ctx.host().run("systemctl", "enable", "--now", "kubestead-lb-sync.timer").check();
+        ctx.host().run("systemctl", "enable", "--now", LbSyncUnits.TIMER_UNIT).check();
     }
 }
