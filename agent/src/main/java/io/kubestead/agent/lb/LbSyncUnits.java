@@ -78,12 +78,13 @@ public record LbSyncUnits(LbPaths paths, String balancerFile, String adminConf, 
                 + "    exit 1\n"
                 + "fi\n"
                 + "# a missing file is part of the state too: sha256sum names it on stderr\n"
-                + "state() { printf '%s\\n' \"$masters\"; sha256sum " + files + " 2>&1; }\n"
+                + "state() { printf '%s\\n' \"$masters\"; sha256sum " + files + " 2>&1 || true; }\n"
                 + "now=$(state)\n"
                 + "if [ -f \"$stamp\" ] && [ \"$now\" = \"$(cat \"$stamp\")\" ]; then\n"
                 + "    exit 0\n"
                 + "fi\n"
-                + syncCommand + " || exit $?\n"
+                + "lb_sync() { " + syncCommand + "; }\n"
+                + "lb_sync || exit\n"
                 + "mkdir -p \"${stamp%/*}\"\n"
                 + "state > \"$stamp.tmp\" && mv -f \"$stamp.tmp\" \"$stamp\"\n";
     }
