@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
 @Command(name = "lb-sync", mixinStandardHelpOptions = true,
         header = "Point this node's load balancer at the current masters (run by a timer).",
         description = {"Reads the masters from the API and rewrites this node's HAProxy (or keepalived) configuration",
-            "when they changed. A systemd timer runs it every 30 seconds on nodes with the internal balancer.",
-            "When the API cannot be asked, the configuration is left as it is."})
+            "when they changed. On nodes with the internal balancer and on VIP masters, a systemd timer runs a",
+            "shell check every 30 seconds (" + io.kubestead.agent.lb.LbSyncUnits.CHECK + ") that starts it only when the",
+            "masters or this node's balancer files changed. When the API cannot be asked, the configuration is left as it is."})
 final class LbSyncCommand implements Callable<Integer> {
     private final CliEnvironment env;
 

@@ -21,6 +21,8 @@ public record LbSyncUnits(LbPaths paths, String balancerFile, String adminConf, 
     public static final String CHECK = "/etc/kubestead/lb-sync-check.sh";
     public static final String STAMP = "/run/kubestead/lb-sync.stamp";
     public static final String TIMER_UNIT = "kubestead-lb-sync.timer";
+    /** kubectl's discovery cache: a service has no HOME, and kubectl would otherwise ask for discovery each run. */
+    public static final String KUBECTL_CACHE = "/var/lib/kubestead/kubectl-cache";
     static final String MARK = "# Kubestead";
 
     public static LbSyncUnits standard() {
@@ -36,8 +38,9 @@ public record LbSyncUnits(LbPaths paths, String balancerFile, String adminConf, 
 
                 [Service]
                 Type=oneshot
+                Environment=KUBECACHEDIR=%s
                 ExecStart=/bin/sh %s
-                """.formatted(CHECK);
+                """.formatted(KUBECTL_CACHE, CHECK);
     }
 
     public static String timer() {

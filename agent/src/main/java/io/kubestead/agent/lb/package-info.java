@@ -20,8 +20,11 @@
  *     static pod manifest.</li>
  * <li>EXTERNAL, first master: {@code ExternalBalancerCheck.checkUntil(...)} against
  *     /etc/kubernetes/pki/apiserver.crt; print {@code settings.balancerTargets(masters)}.</li>
- * <li>After a master joins or leaves: each node's {@code kubestead lb-sync} timer reads the masters from the API and
- *     calls {@code NodeBalancer.apply(...)} on its own files.</li>
+ * <li>After a master joins or leaves: each node's lb-sync timer runs the {@link io.kubestead.agent.lb.LbSyncUnits}
+ *     check, which starts {@code kubestead lb-sync} (masters from the API, {@code NodeBalancer.apply(...)} on its own
+ *     files) only when the masters or the files changed.</li>
+ * <li>A switch of mode: the new mode's files first, then {@link io.kubestead.agent.lb.BalancerLeftovers} removes what
+ *     the old one left.</li>
  * </ol>
  */
 package io.kubestead.agent.lb;
