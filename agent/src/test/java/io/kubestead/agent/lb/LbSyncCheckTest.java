@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * balancer files changed since the last successful sync.
  */
 class LbSyncCheckTest {
+    static final java.util.List<String> QUERY = io.kubestead.agent.join.ClusterNodes.argv(LbSyncUnits.KUBECONFIG, true);
     @TempDir
     Path dir;
 
@@ -27,7 +28,7 @@ class LbSyncCheckTest {
             Path fail = dir.resolve("fail");
             LbSyncUnits units = new LbSyncUnits(LbPaths.under(dir.toString()), dir + "/etc/kubestead/balancer.json",
                     dir + "/etc/kubernetes/admin.conf", dir + "/etc/kubernetes/kubelet.conf", dir + "/run/kubestead/lb-sync.stamp",
-                    "if [ -e " + fail + " ]; then exit 3; fi; echo run >> " + runs);
+                    "if [ -e " + fail + " ]; then exit 3; fi; echo run >> " + runs, QUERY);
             Path script = dir.resolve("check.sh");
             Files.writeString(script, units.checkScript());
             io.kubestead.agent.host.ExecResult lint = Programs.run("shellcheck", "-s", "sh", script.toString());
@@ -72,13 +73,13 @@ class LbSyncCheckTest {
     @Test
     void theUnitRunsTheCheckAndNoMasterListMeansNoSync() throws Exception {
         assertTrue(LbSyncUnits.service().contains("ExecStart=/bin/sh " + LbSyncUnits.CHECK));
-        String script = LbSyncUnits.standard().checkScript();
+        String script = LbSyncUnits.standard(QUERY).checkScript();
         assertTrue(script.contains("lb_sync() { /opt/kubestead/bin/kubestead lb-sync; }"), script);
         assertTrue(script.contains("'/etc/kubernetes/admin.conf'") && script.contains("'/run/kubestead/lb-sync.stamp'"), script);
         try (NodesApi api = new NodesApi()) {
             Path runs = dir.resolve("runs");
             LbSyncUnits units = new LbSyncUnits(LbPaths.under(dir.toString()), dir + "/balancer.json",
-                    dir + "/admin.conf", dir + "/kubelet.conf", dir + "/stamp", "echo run >> " + runs);
+                    dir + "/admin.conf", dir + "/kubelet.conf", dir + "/stamp", "echo run >> " + runs, QUERY);
             Path file = dir.resolve("check.sh");
             Files.writeString(file, units.checkScript());
             api.writeKubeconfig(dir.resolve("admin.conf"));

@@ -42,6 +42,7 @@ public final class EndpointPlan {
         // kubelet already runs static pods here: no bootstrap HAProxy, the manifest is written directly
         phases.add(new LbPreparePhase(lb, sorted, localMaster, record, false));
         phases.addAll(LbPhases.after(host, lb, sorted, localMaster, record, false));
+        LbPhases.sync(record).ifPresent(phases::add);
         phases.add(new KubeconfigServerPhase(endpoint.endpoint(), endpoint.privateAddress()));
         return new Plan("set-endpoint", phases);
     }

@@ -73,6 +73,7 @@ public final class InstallPlan {
             phases.add(new BundleServerPhase(spec.privateAddress(), spec.bundleServerPort()));
         }
         phases.addAll(LbPhases.after(host, lb, masters, self, record, true));
+        LbPhases.sync(record).ifPresent(phases::add);
         previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint()))
                 .ifPresent(p -> phases.add(new EndpointChangePhase(p.controlPlaneEndpoint(), spec.controlPlaneEndpoint())));
         if (lb.external().isPresent()) {

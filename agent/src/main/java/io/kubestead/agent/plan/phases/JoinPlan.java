@@ -75,10 +75,9 @@ public final class JoinPlan {
         if (spec.airgap() && spec.controlPlane()) {
             phases.add(new BundleServerPhase(spec.privateAddress(), spec.bundleServerPort()));
         }
-        List<Phase> after = LbPhases.after(host, lb, all, self, record, true);
-        after.stream().filter(p -> !p.id().equals("lb/sync")).forEach(phases::add);
+        phases.addAll(LbPhases.after(host, lb, all, self, record, true));
         phases.add(spec.controlPlane() ? LabelsPhase.master(spec.nodeName()) : LabelsPhase.worker(spec.nodeName()));
-        after.stream().filter(p -> p.id().equals("lb/sync")).forEach(phases::add);
+        LbPhases.sync(record).ifPresent(phases::add);
         return new Plan(NAME, phases);
     }
 }

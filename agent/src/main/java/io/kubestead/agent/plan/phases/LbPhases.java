@@ -29,7 +29,10 @@ final class LbPhases {
         return found.isEmpty() && dryRun ? Optional.of(DRY_RUN_INTERFACE) : found;
     }
 
-    /** After kubeadm (or, for set-endpoint, after the hosts entry moved): static pod, leftovers, lb-sync timer. */
+    /**
+     * After kubeadm (or, for set-endpoint, after the hosts entry moved): the static pod for the internal balancer,
+     * then what another mode left, if the host has any.
+     */
     static List<Phase> after(Host host, LbSettings lb, List<Master> masters, Optional<String> self, BalancerFile record,
                              boolean handover) {
         List<Phase> phases = new ArrayList<>();
@@ -38,9 +41,11 @@ final class LbPhases {
         }
         LbLeftoversPhase.ifAny(host, BalancerLeftovers.forNode(LbPaths.standard(), lb, self.isPresent(),
                 record.followsMasters())).ifPresent(phases::add);
-        if (record.followsMasters()) {
-            phases.add(new LbSyncPhase());
-        }
         return phases;
+    }
+
+    /** The lb-sync timer, where this node's balancer follows the masters. */
+    static Optional<Phase> sync(BalancerFile record) {
+        return record.followsMasters() ? Optional.of(new LbSyncPhase()) : Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package io.kubestead.agent.plan.phases;
 
+import io.kubestead.agent.join.ClusterNodes;
 import io.kubestead.agent.lb.LbSyncUnits;
 import io.kubestead.agent.plan.Phase;
 import io.kubestead.agent.plan.PhaseContext;
@@ -30,7 +31,7 @@ final class LbSyncPhase implements Phase {
 
     @Override
     public void run(PhaseContext ctx) {
-        ctx.host().writeString(LbSyncUnits.CHECK, LbSyncUnits.standard().checkScript(), 0755);
+        ctx.host().writeString(LbSyncUnits.CHECK, LbSyncUnits.standard(ClusterNodes.argv(LbSyncUnits.KUBECONFIG, true)).checkScript(), 0755);
         ctx.host().writeString(SERVICE, LbSyncUnits.service(), 0644);
         ctx.host().writeString(TIMER, LbSyncUnits.timer(), 0644);
         ctx.host().delete(LbSyncUnits.STAMP); // the install may have written the files: the next check syncs once
