@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +52,7 @@ final class PreflightCommand implements Callable<Integer> {
         InstallSpec spec = new InstallSpecParser(env.facts().hostName(), env.facts().primaryAddress(),
                 env.workingDir(), io.kubestead.agent.spec.Prompter.NONE).parse(append(filtered, "yes"));
         Host host = env.realHost().apply(new ActionLog());
-        Preflight preflight = new Preflight(Checks.forRole(r, spec.nodeName()), spec.preflightIgnore());
+        Preflight preflight = new Preflight(Checks.forRole(r, spec.nodeName(), r == Role.MASTER ? spec.externalBalancer() : Optional.empty()), spec.preflightIgnore());
         List<Map<String, Object>> rows = new ArrayList<>();
         try {
             preflight.run(host, o -> {
