@@ -34,7 +34,7 @@ final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         InstallSpecParser parser = new InstallSpecParser(env.facts().hostName(), env.facts().primaryAddress(),
-                env.workingDir(), env.prompter(), env.bundleVersions());
+                env.facts().localAddresses(), env.workingDir(), env.prompter(), env.bundleVersions());
         InstallSpec spec = parser.parse(words);
         if (spec.dryRun().isEmpty() && !env.root()) {
             env.err().println("kubestead: install changes this host and must run as root; use sudo,"
