@@ -34,6 +34,11 @@ public final class VerifiedExtractor implements Extractor {
         }
     }
 
+    @Override
+    public void checkTrust(Path archive) {
+        trustedKey(trust, archive);
+    }
+
     /**
      * The key the words trust for {@code archive} (null only when told to skip the signature); a missing or unreadable
      * key is the words' fault, so one line naming the word.

@@ -1,6 +1,6 @@
 package io.kubestead.agent.bundle;
 
-import io.kubestead.agent.host.InputFile;
+import io.kubestead.agent.spec.InputFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.kubestead.agent.pki;
 
-import io.kubestead.agent.host.InputFile;
+import io.kubestead.agent.spec.InputFile;
 import io.kubestead.agent.spec.Shown;
 import io.kubestead.agent.spec.SpecException;
 import java.nio.file.Path;

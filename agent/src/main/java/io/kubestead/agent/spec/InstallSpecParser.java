@@ -1,6 +1,5 @@
 package io.kubestead.agent.spec;
 
-import io.kubestead.agent.host.InputFile;
 import io.kubestead.agent.version.KubernetesVersion;
 import java.nio.file.Path;
 import java.time.Duration;

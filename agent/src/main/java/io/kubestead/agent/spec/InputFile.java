@@ -1,4 +1,4 @@
-package io.kubestead.agent.host;
+package io.kubestead.agent.spec;
 
 import java.io.IOException;
 import java.io.InputStream;
