@@ -100,7 +100,7 @@ final class BundleCommand implements Callable<Integer> {
 
         void check() {
             if (!format.equals("text") && !format.equals("json")) {
-                throw new SpecException("-o " + Shown.quoted(format) + " is not known; use text or json");
+                throw new SpecException("-o " + Shown.value(format) + " is not known; use text or json");
             }
         }
 
@@ -129,7 +129,7 @@ final class BundleCommand implements Callable<Integer> {
 
     static Path existing(Path bundle) {
         if (!Files.isRegularFile(bundle)) {
-            throw new SpecException("bundle " + Shown.quoted(bundle.toString()) + " does not exist or is not a file");
+            throw new SpecException("bundle " + Shown.value(bundle.toString()) + " does not exist or is not a file");
         }
         return bundle;
     }

@@ -13,8 +13,8 @@ public record ProvidedCa(String certSource, byte[] certPem, String keySource, by
 
     /** Reads the user's files from the machine the agent runs on; {@code key} may be null. */
     public static ProvidedCa fromFiles(CaKind kind, Path cert, Path key) {
-        return new ProvidedCa(Shown.quoted(kind.certWord() + "=" + cert), read(kind.certWord(), cert),
-                Shown.quoted(key == null ? kind.keyWord() : kind.keyWord() + "=" + key), key == null ? null : read(kind.keyWord(), key));
+        return new ProvidedCa(Shown.value(kind.certWord() + "=" + cert), read(kind.certWord(), cert),
+                Shown.value(key == null ? kind.keyWord() : kind.keyWord() + "=" + key), key == null ? null : read(kind.keyWord(), key));
     }
 
     private static byte[] read(String word, Path file) {
