@@ -88,6 +88,13 @@ class HostileWordsTest {
     }
 
     @Test
+    void bundleServeRefusesAPortBeyond65535() {
+        CliHarness h = new CliHarness(tmp);
+        assertEquals(2, h.run("bundle-serve", "address=10.0.0.5", "port=99999"), h.err.toString());
+        assertTrue(h.err.toString().contains("unknown word 'port=99999'"), h.err.toString());
+    }
+
+    @Test
     void escapeSequencesAndNewlinesInAWordAreShownEscapedOnOneLine() {
         String line = refused("node-name=\u001b[31mred\nkubestead: fake second line\u202e");
         assertFalse(line.contains("\u001b"), line);
