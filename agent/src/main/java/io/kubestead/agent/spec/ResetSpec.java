@@ -30,7 +30,7 @@ public record ResetSpec(boolean yes, boolean force, Optional<Path> dryRun, Optio
         Optional<String> name = w.value("node-name");
         name.ifPresent(n -> {
             if (!n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
-                throw new SpecException("word 'node-name=" + n + "': a node name is lowercase letters, digits, '-' and"
+                throw new SpecException("word " + Shown.quoted("node-name=" + n) + ": a node name is lowercase letters, digits, '-' and"
                         + " '.', starting and ending with a letter or digit");
             }
         });

@@ -49,6 +49,16 @@ class ServeCommandTest {
     }
 
     @Test
+    void aDeviceAsTlsCertIsRefusedNotRead() {
+        int rc = run("serve", tmp.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-cert", "/dev/zero",
+                "--tls-key", "/dev/zero");
+        assertEquals(2, rc, err.toString());
+        assertTrue(err.toString().contains("--tls-cert /dev/zero: the file is a device, FIFO or socket, not a regular file"),
+                err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
     void anUnsafeBaseUrlIsRefused() {
         assertEquals(2, run("serve", tmp.toString(), "--base-url", "http://x/`id`"));
         assertTrue(err.toString().contains("base URL 'http://x/`id`'"), err.toString());
