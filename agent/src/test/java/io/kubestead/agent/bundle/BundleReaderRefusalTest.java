@@ -181,7 +181,7 @@ class BundleReaderRefusalTest {
         });
         Path target = tmp.resolve("target");
         new BundleReader(key.getPublic(), false, BundleProgress.NONE).extract(ok, target);
-        assertEquals(List.of("bin", "manifest.json", "manifest.sig"), TestBundles.names(target));
+        assertEquals(List.of(".kubestead-extracted", "bin", "manifest.json", "manifest.sig"), TestBundles.names(target));
         StagingDirectory.delete(target);
         Files.delete(ok);
         refused(hostile(tar -> {
