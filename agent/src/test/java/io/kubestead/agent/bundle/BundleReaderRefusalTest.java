@@ -296,6 +296,49 @@ class BundleReaderRefusalTest {
         refused(wide, "Frame requires too much memory for decoding");
     }
 
+    /** manifest.json listing {@code paths} (each holding {@code hello}) in the given order, as a hostile signer writes it. */
+    private byte[] manifestOf(String... paths) throws Exception {
+        StringBuilder files = new StringBuilder();
+        for (String p : paths) {
+            files.append(files.length() == 0 ? "" : ",").append("{\"path\":\"").append(p).append("\",\"sha256\":\"")
+                    .append(TestBundles.sha256(hello)).append("\",\"size\":").append(hello.length).append("}");
+        }
+        return ("{\"arch\":\"amd64\",\"created\":\"" + TestBundles.CREATED + "\",\"files\":[" + files
+                + "],\"format\":1,\"images\":[],\"kubernetesVersion\":\"1.33.4\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A signed manifest whose paths cannot all be files: verify used to pass it while extract failed with "truncated
+     * or corrupt". Both now refuse it with the same message, from the manifest, before any entry is read.
+     */
+    @Test
+    void conflictingManifestPathsAreRefusedByVerifyAndExtractAlike() throws Exception {
+        String[][] cases = {
+            {"bin", "bin/kubeadm", "manifest file 'bin' is also a directory of 'bin/kubeadm'"},
+            {"bin/kubeadm", "bin/kubeadm/x", "manifest file 'bin/kubeadm' is also a directory of 'bin/kubeadm/x'"},
+            {"BIN", "bin/kubeadm", "manifest file 'BIN' is also a directory of 'bin/kubeadm'"},
+            {"bin/Kubeadm", "bin/kubeadm", "manifest files 'bin/Kubeadm' and 'bin/kubeadm' differ only in letter case"},
+            {"bin/a", "bin/a", "manifest files are not sorted and unique at 'bin/a'"},
+            {".kubestead-extracted", "bin/a", "manifest file '.kubestead-extracted': the name '.kubestead-extracted' is reserved"},
+            {"bin/a", "manifest.json/x", "manifest file 'manifest.json/x': the name 'manifest.json' is reserved"},
+        };
+        for (String[] c : cases) {
+            byte[] json = manifestOf(c[0], c[1]);
+            Path bundle = TestBundles.archive(tmp.resolve("conflict.tar"), json, key.getPrivate(), tar -> {
+                TestBundles.file(tar, c[0], hello);
+                TestBundles.file(tar, c[1], hello);
+            });
+            BundleReader reader = new BundleReader(key.getPublic(), false, BundleProgress.NONE);
+            BundleException v = assertThrows(BundleException.class, () -> reader.verify(bundle), c[2]);
+            BundleException e = assertThrows(BundleException.class, () -> reader.extract(bundle, tmp.resolve("target")));
+            assertEquals("bundle conflict.tar: " + c[2], v.getMessage());
+            assertEquals(v.getMessage(), e.getMessage());
+            assertTrue(Files.notExists(tmp.resolve("target")));
+            Files.delete(bundle);
+        }
+        assertEquals(List.of(), TestBundles.names(tmp), "no staging directory left");
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) {

@@ -142,60 +142,14 @@ final class TestBundles {
         tar.closeArchiveEntry();
     }
 
-    /**
-     * A zstd bundle of about 350 KB whose first header, before manifest.json, is a PAX header ('x') or GNU long
-     * name ('L') of {@code size} bytes (a 1.5 GB one is what drove the old reader out of memory); then a real signed
-     * manifest and its file. The header's data is the same 8 MiB frame again and again: zstd readers take
-     * concatenated frames as one stream, so the file stays small whatever {@code size} is.
-     */
-    static Path hugeHeader(Path out, byte type, long size, PrivateKey key) throws Exception {
-        final int chunk = 8 << 20;
-        byte[] hello = "hello\n".getBytes(StandardCharsets.UTF_8);
-        byte[] json = manifest(Map.of("bin/a", hello)).toJson();
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
-            TarArchiveEntry header = new TarArchiveEntry(type == 'L' ? "././@LongLink" : "PaxHeaders/manifest.json", type, true);
-            header.setSize(size);
-            byte[] record = new byte[512];
-            header.writeEntryHeader(record);
-            // the data: for 'x' one record "LEN comment=aaa...\n" as long as the header says, for 'L' a name of a's
-            byte[] first = new byte[chunk];
-            java.util.Arrays.fill(first, (byte) 'a');
-            if (type != 'L') {
-                byte[] prefix = (size + " comment=").getBytes(StandardCharsets.US_ASCII);
-                System.arraycopy(prefix, 0, first, 0, prefix.length);
-            }
-            byte[] rest = new byte[chunk];
-            java.util.Arrays.fill(rest, (byte) 'a');
-            file.write(zstd(record));
-            long left = size;
-            byte[] firstFrame = zstd(java.util.Arrays.copyOf(first, (int) Math.min(chunk, left)));
-            file.write(firstFrame);
-            left -= Math.min(chunk, left);
-            byte[] restFrame = zstd(rest);
-            for (; left >= chunk; left -= chunk) {
-                file.write(restFrame);
-            }
-            java.io.ByteArrayOutputStream tail = new java.io.ByteArrayOutputStream();
-            tail.write(new byte[(int) left]);
-            int pad = (int) ((512 - size % 512) % 512);
-            tail.write(new byte[pad]);
-            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(tail)) {
-                file(tar, "manifest.json", json);
-                file(tar, "manifest.sig", BundleSignature.sign(key, json));
-                file(tar, "bin/a", hello);
-                tar.finish();
-            }
-            file.write(zstd(tail.toByteArray()));
+    /** Runs {@code cmd} in {@code dir}; its output, once it exited 0. */
+    static String run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + ": " + out);
         }
         return out;
-    }
-
-    private static byte[] zstd(byte[] bytes) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (OutputStream z = Compression.ZSTD.compress(out)) {
-            z.write(bytes);
-        }
-        return out.toByteArray();
     }
 
     /** The names directly in {@code dir}, sorted. */
