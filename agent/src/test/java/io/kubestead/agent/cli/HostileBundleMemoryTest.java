@@ -52,7 +52,7 @@ class HostileBundleMemoryTest {
     private void refusedInBoundedMemory(Run run, String line) {
         assertFalse(run.err().contains("OutOfMemoryError") || run.err().contains("Java heap space"), run.err());
         assertEquals(1, run.exit(), run.err());
-        assertEquals(line, run.err().lines().findFirst().orElse(""), run.err());
+        assertTrue(run.err().lines().anyMatch(line::equals), run.err());
         assertTrue(run.maxRssKib() < 256 * 1024, "peak RSS " + run.maxRssKib() + " KiB");
     }
 
@@ -79,9 +79,6 @@ class HostileBundleMemoryTest {
     void millionsOfManifestValuesAreRefusedInBoundedMemory() throws Exception {
         Path many = HostileBundles.manyValues(tmp.resolve("many.tar.zst"));
         refusedInBoundedMemory(kubestead("bundle", "verify", many.toString(), "--insecure-skip-bundle-signature"),
-                "kubestead: warning: not checking the bundle's signature (--insecure-skip-bundle-signature)");
-        Run run = kubestead("bundle", "verify", many.toString(), "--insecure-skip-bundle-signature");
-        assertTrue(run.err().contains("kubestead: bundle many.tar.zst: manifest.json is not valid JSON: more than 400000"
-                + " values"), run.err());
+                "kubestead: bundle many.tar.zst: manifest.json is not valid JSON: more than 400000 values");
     }
 }
