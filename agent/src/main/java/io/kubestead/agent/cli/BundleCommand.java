@@ -165,7 +165,8 @@ final class BundleCommand implements Callable<Integer> {
 
     @Command(name = "extract", mixinStandardHelpOptions = true,
             description = {"Verify and extract the bundle into DIR in one pass. DIR is created (its parent must exist)",
-                "or replaces an earlier extracted bundle; a refused bundle leaves DIR as it was."})
+                "or replaces an earlier extraction (marked by its .kubestead-extracted file); any other non-empty DIR",
+                "is refused. A refused bundle leaves DIR as it was."})
     static final class Extract implements Callable<Integer> {
         private final CliEnvironment env;
 
