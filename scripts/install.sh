@@ -101,6 +101,8 @@ The agent's words: /opt/kubestead/bin/kubestead install --help
 
 Bundle: $KUBESTEAD_BUNDLE, a bundle or airgap bundle beside this script, a source checkout's
 build, or a download from $KUBESTEAD_URL (or the URL this script was served from).
+Key: bundle-public-key=FILE, else the one pinned in this script; with it, SHA256SUMS.sig and an
+airgap bundle's manifest.sig must verify. An airgap bundle needs one (or insecure-skip-bundle-signature).
 USAGE
 }
 
