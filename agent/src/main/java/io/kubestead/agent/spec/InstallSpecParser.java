@@ -60,9 +60,7 @@ public final class InstallSpecParser {
 
     public InstallSpec parse(List<String> args) {
         Words w = Words.parse(args, InstallWords.ALL, "install");
-        Path dryRun = w.has("dry-run")
-                ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize()
-                : null;
+        Path dryRun = DryRunDir.of(w, workingDir).orElse(null);
 
         // air-gapped, the bundle's version rules: any patch of a supported minor, checked against the bundle below
         Optional<KubernetesVersion> given = w.value("kubernetes-version",

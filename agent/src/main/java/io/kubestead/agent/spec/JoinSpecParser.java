@@ -71,8 +71,7 @@ public final class JoinSpecParser {
         Optional<KubernetesVersion> given = w.value("kubernetes-version",
                 w.has("airgap") ? versions::resolveAnyPatch : versions::resolve, "supported: " + versions.range());
         BundleTrust trust = BundleTrust.from(w);
-        Path dryRun = w.has("dry-run")
-                ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize() : null;
+        Path dryRun = DryRunDir.of(w, workingDir).orElse(null);
         KubernetesVersion version = (w.has("airgap")
                 ? BundleVersion.choose(w.value("kubernetes-version"), given, bundles.find(trust, Optional.ofNullable(dryRun)), versions)
                 : given).orElseThrow(() -> missing("kubernetes-version"));
