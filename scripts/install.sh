@@ -275,7 +275,7 @@ use_bundle_in() {
     BUNDLE=$bundle
     SUMS=$dir/SHA256SUMS
     info "using agent bundle $BUNDLE ($from)"
-    if [ "$4" != local ]; then check_sums_origin "$SUMS" "whoever wrote $dir"; fi
+    if [ "$4" != local ]; then check_sums_origin "$SUMS" "$SUMS" "whoever wrote $dir"; fi
 }
 
 find_bundle_beside() {
@@ -320,14 +320,14 @@ signed_by_key() {
         openssl pkeyutl -verify -pubin -inkey "$TRUST_KEY" -rawin -in "$1" -sigfile "$2" >/dev/null 2>&1
 }
 
-# --- SHA256SUMS $1 from somewhere else: with a key, $1.sig must verify; without, it is trusted as $2 is ---
+# --- SHA256SUMS $1 (shown as $2) from elsewhere: with a key, $1.sig must verify; without, it is trusted as $3 is ---
 check_sums_origin() {
     if [ -z "$TRUST_KEY" ]; then
-        warn "no bundle key (bundle-public-key=FILE, or one pinned in install.sh): the agent is checked against $1 for integrity only, trusting $2"
+        warn "no bundle key (bundle-public-key=FILE, or one pinned in install.sh): the agent is checked against $2 for integrity only, trusting $3"
         return 0
     fi
     signed_by_key "$1" "$1.sig" ||
-        fatal "$1.sig is missing or does not verify with $KEY_SOURCE: the agent bundle's origin cannot be checked (sign it with 'installer sign-sums DIR --key FILE')"
+        fatal "$2.sig is missing or does not verify with $KEY_SOURCE: the agent bundle's origin cannot be checked (sign it with 'installer sign-sums DIR --key FILE')"
     info "SHA256SUMS signature ok ($KEY_SOURCE)"
 }
 
@@ -500,7 +500,7 @@ download_bundle() {
     if [ -n "$TRUST_KEY" ]; then
         download "$base/SHA256SUMS.sig" "$TMP_DIR/SHA256SUMS.sig" || fatal "cannot download $base/SHA256SUMS.sig: with a bundle key, SHA256SUMS must be signed (installer sign-sums DIR --key FILE on the server's directory)"
     fi
-    check_sums_origin "$TMP_DIR/SHA256SUMS" "the server at $base"
+    check_sums_origin "$TMP_DIR/SHA256SUMS" "$base/SHA256SUMS" "the server at $base"
     name=$(awk '{ f = $2; sub(/^\*/, "", f); print f }' "$TMP_DIR/SHA256SUMS" |
         grep -E "^kubestead-agent-[A-Za-z0-9._+~-]+-linux-$ARCH\.tar\.gz\$" | sort -V | tail -n 1) ||
         fatal "$base/SHA256SUMS lists no kubestead-agent-*-linux-$ARCH.tar.gz"

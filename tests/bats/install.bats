@@ -56,7 +56,7 @@ setup() {
     run links/kubestead --help
     [ "$status" -eq 0 ]
     # Only the agent and the dry-run's own writes: no temp dirs left behind, nothing in TMPDIR or HOME.
-    [ -z "$(find dr -maxdepth 2 -name '.kubestead-*')" ]
+    [ -z "$(find dr -maxdepth 2 -name '.kubestead-*' ! -name .kubestead-dry-run)" ]
     [ -z "$(find tmp home -mindepth 1)" ]
     grep -q "GET /install.sh 200" "$BATS_FILE_TMPDIR/serve.log"
 }
