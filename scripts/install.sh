@@ -481,7 +481,9 @@ find_bundle_in_checkout() {
     if [ -z "$(newest_file "$dist"/kubestead-agent-*-linux-"$ARCH".tar.gz)" ]; then
         command -v mvn >/dev/null 2>&1 || fatal "source checkout $repo has no agent bundle built and mvn is missing: install Maven and a JDK 17, or use a released install.sh"
         info "source checkout without an agent bundle: building it (mvn -q -B -DskipTests package in $repo)"
-        (cd -- "$repo" && mvn -q -B -DskipTests package </dev/null) || fatal "building the agent bundle failed (mvn -q -B -DskipTests package in $repo)"
+        # Maven 3.8 writes colour resets even in batch mode: strip escape sequences so a log or pipe stays plain.
+        (cd -- "$repo" && mvn -q -B -Dstyle.color=never -DskipTests package </dev/null 2>&1) | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' \
+            || fatal "building the agent bundle failed (mvn -q -B -DskipTests package in $repo)"
     fi
     find_bundle_beside "$dist" "built in this source checkout" local
     [ -n "$BUNDLE" ] || fatal "the build left no kubestead-agent-*-linux-$ARCH.tar.gz in $dist"

@@ -271,6 +271,7 @@ kubestead"* ]]
     cat >bin/mvn <<MVN
 #!/usr/bin/env bash
 printf '%s\n' "\$PWD \$*" >'$BATS_TEST_TMPDIR/mvn.args'
+printf '\033[0m\033[0m[bundle] built\n'
 source '$BATS_TEST_DIRNAME/helpers.bash'
 make_echo_bundle installer/target/dist 0.0.1
 MVN
@@ -278,7 +279,10 @@ MVN
     PATH=$BATS_TEST_TMPDIR/bin:$PATH run bash repo/scripts/install.sh dry-run=dr
     echo "$output"
     [ "$status" -eq 0 ]
-    [ "$(cat mvn.args)" = "$BATS_TEST_TMPDIR/repo -q -B -DskipTests package" ]
+    [ "$(cat mvn.args)" = "$BATS_TEST_TMPDIR/repo -q -B -Dstyle.color=never -DskipTests package" ]
+    # Maven's colour resets do not reach a pipe
+    [[ $output == *"[bundle] built"* ]]
+    [[ $output != *$'\033'* ]]
     [[ $output == *"building it (mvn -q -B -DskipTests package"* ]]
     [[ $output == *"arg:install"* ]]
 }
