@@ -23,30 +23,48 @@
 #   1. $KUBESTEAD_BUNDLE, with SHA256SUMS beside it
 #   2. a bundle and SHA256SUMS beside this script (when run as a file)
 #   3. an airgap bundle kubestead-airgap-*.tar* (.tar.zst needs zstd, .tar.gz gzip) beside this
-#      script, holding the members agent/kubestead-agent-VERSION-linux-ARCH.tar.gz and agent/SHA256SUMS
+#      script (or, piped, in the working directory): only its manifest.json and manifest.sig are read
+#      first; the signature is checked with the trusted key, then the agent bundle it lists is taken
+#      out and checked against the manifest's SHA-256 and size
 #   4. a source checkout (this file is REPO/scripts/install.sh): REPO/installer/target/dist,
 #      built first with `mvn -q -B -DskipTests package` if no bundle is there
 #   5. downloaded, SHA256SUMS first, from $KUBESTEAD_URL or else the URL this script was served
 #      from (KUBESTEAD_BASE_URL below; `installer serve` writes it)
-#   The bundle's SHA-256 is checked against SHA256SUMS before anything is unpacked. It is
-#   unpacked beside /opt/kubestead and renamed into place, so a failure leaves the old agent.
+#   The bundle's SHA-256 is checked against SHA256SUMS (or the air-gap manifest) before anything is
+#   unpacked. It is unpacked beside /opt/kubestead and renamed into place, so a failure leaves the old agent.
+#
+# Trusted key (Ed25519 public key): the word bundle-public-key=FILE, else the key pinned below.
+#   With a key, SHA256SUMS (2 and 5) must come with SHA256SUMS.sig made with it, and an air-gap
+#   bundle's manifest.sig must verify with it. Without one, 2 and 5 are checked for integrity only
+#   (a warning names what is trusted) and an air-gap bundle is refused unless the word
+#   insecure-skip-bundle-signature is given. 1 and 4 are your own files; a node fetching from a
+#   master (air-gapped join) trusts the cluster CA pinned by ca-hash.
 #
 # Environment:
 #   KUBESTEAD_BUNDLE   path of an agent bundle to use (SHA256SUMS must be in the same directory)
 #   KUBESTEAD_URL      base URL to download SHA256SUMS and the bundle from
 #
-# Exit status: the agent's; or 1 on failure, 2 on a usage error, before the agent runs.
+# Exit status: the agent's; or, before the agent runs, 1 on failure (also a bundle that fails its checks),
+# 2 on a usage error (also no key for an air-gap bundle, or an unusable dry-run directory).
 # Everything runs from the last line, so a truncated download of this script runs nothing.
 
 set -euo pipefail
 
 # Set by `installer serve` to the URL it serves this script from.
 KUBESTEAD_BASE_URL=""
+# Set by `installer serve --bundle-public-key` and `installer airgap build --signing-key`: the base64 body
+# of the Ed25519 public key (PEM) that signs SHA256SUMS and air-gap bundles.
+KUBESTEAD_BUNDLE_PUBLIC_KEY=""
 
 # All functions are defined in one { ... } block: bash reads a compound command whole before
 # running it, so a download cut anywhere in here stops with a syntax error, having run nothing
 # (not even a cut-off name that happens to be a command, such as `info` or `w`).
 {
+
+# A dry run writes this into its directory; a directory holding it is an earlier dry run's, used again.
+DRY_RUN_MARKER=.kubestead-dry-run
+# manifest.json of an air-gap bundle: a few KiB for a real one; more than this is refused unread.
+MANIFEST_MAX=$((4 << 20))
 
 # --- logging: info to stdout, warn and fatal to stderr, fatal exits 1 ---
 info() {
@@ -83,6 +101,8 @@ The agent's words: /opt/kubestead/bin/kubestead install --help
 
 Bundle: $KUBESTEAD_BUNDLE, a bundle or airgap bundle beside this script, a source checkout's
 build, or a download from $KUBESTEAD_URL (or the URL this script was served from).
+Key: bundle-public-key=FILE, else the one pinned in this script; with it, SHA256SUMS.sig and an
+airgap bundle's manifest.sig must verify. An airgap bundle needs one (or insecure-skip-bundle-signature).
 USAGE
 }
 
@@ -109,16 +129,9 @@ setup_env() {
         fi
         DRY_RUN_DIR=$dir
     done
-    if [ -n "$DRY_RUN_DIR" ]; then
-        case $DRY_RUN_DIR in
-            /*) ;;
-            *) DRY_RUN_DIR=$PWD/${DRY_RUN_DIR#./} ;;
-        esac
-        ROOT_DIR=${DRY_RUN_DIR%/}
-        [ -n "$ROOT_DIR" ] || fatal_usage "dry-run=/ would write to this host itself: name another directory"
-    else
-        ROOT_DIR=""
-    fi
+    DRY_RUN_CREATED=""
+    if [ -n "$DRY_RUN_DIR" ]; then check_dry_run_dir; fi
+    ROOT_DIR=$DRY_RUN_DIR
     AGENT_DIR=$ROOT_DIR/opt/kubestead
     SCRIPT_DIR=""
     if [ -n "${KUBESTEAD_SCRIPT:-}" ] && [ -f "$KUBESTEAD_SCRIPT" ]; then
@@ -126,6 +139,29 @@ setup_env() {
     fi
     TMP_DIR=""
     UNPACK_DIR=""
+    FRESH_AGENT=""
+}
+
+# --- the dry-run directory, resolved (symlinks, .., //): not /, and new, empty or an earlier dry run's ---
+check_dry_run_dir() {
+    local given=$DRY_RUN_DIR dir entries
+    command -v realpath >/dev/null 2>&1 || fatal "realpath (coreutils) is missing: install it and run again"
+    dir=$(realpath -m -- "$given") || fatal_usage "dry-run=$given: cannot resolve this directory"
+    [ "$dir" != / ] || fatal_usage "dry-run=$given is / itself, so it would write to this host itself: name another directory"
+    if [ -e "$dir" ] || [ -L "$dir" ]; then
+        [ -d "$dir" ] || fatal_usage "dry-run=$given ($dir) is not a directory: name a new or empty directory"
+        entries=$(ls -A -- "$dir") || fatal_usage "dry-run=$given ($dir) cannot be read: name a new or empty directory"
+        if [ -n "$entries" ] && ! is_dry_run_tree "$dir"; then
+            fatal_usage "dry-run=$given ($dir) is not empty and holds no earlier dry run ($DRY_RUN_MARKER): name a new or empty directory"
+        fi
+    else
+        DRY_RUN_CREATED=yes
+    fi
+    DRY_RUN_DIR=$dir
+}
+
+is_dry_run_tree() {
+    [ -f "$1/$DRY_RUN_MARKER" ] && [ ! -L "$1/$DRY_RUN_MARKER" ]
 }
 
 # --- fail fast on what this host cannot do ---
@@ -140,7 +176,7 @@ verify_system() {
         fatal "installing needs root: run it with sudo (curl -fsSL URL/install.sh | sudo bash -s WORDS), or add the word dry-run to try it without root"
     fi
     local cmd
-    for cmd in tar gzip mktemp awk; do
+    for cmd in tar gzip mktemp awk flock head od; do
         command -v "$cmd" >/dev/null 2>&1 || fatal "$cmd is missing: install it and run again"
     done
     if command -v sha256sum >/dev/null 2>&1; then
@@ -152,15 +188,24 @@ verify_system() {
     fi
 }
 
-# --- temp dir (inside the dry-run dir for dry-run), removed on exit ---
+# --- lock, clear what killed runs left, make the temp dir (inside the dry-run dir for dry-run), removed on exit ---
 setup_tmp() {
+    local lock
     if [ -n "$DRY_RUN_DIR" ]; then
         mkdir -p -- "$DRY_RUN_DIR" || fatal "cannot create the dry-run directory $DRY_RUN_DIR"
-        # Canonical, since the agent gets it as dry-run=DIR and writes below it.
-        DRY_RUN_DIR=$(cd -P -- "$DRY_RUN_DIR" && pwd)
-        [ "$DRY_RUN_DIR" != / ] || fatal_usage "the dry-run directory is / itself: name another directory"
-        ROOT_DIR=$DRY_RUN_DIR
-        AGENT_DIR=$ROOT_DIR/opt/kubestead
+        if ! is_dry_run_tree "$DRY_RUN_DIR"; then
+            printf 'Kubestead dry-run tree: what a run would write on a host, at the same paths.\n' >"$DRY_RUN_DIR/$DRY_RUN_MARKER"
+        fi
+        lock=$DRY_RUN_DIR
+    else
+        lock=${AGENT_DIR%/*}
+        mkdir -p -- "$lock"
+    fi
+    # One install.sh at a time per host (or dry-run tree): then any temporary of ours is a killed run's.
+    exec 9<"$lock"
+    flock -n 9 || fatal "another install.sh is running (it holds a lock on $lock): wait for it to finish, then run again"
+    remove_stale
+    if [ -n "$DRY_RUN_DIR" ]; then
         TMP_DIR=$(mktemp -d "$DRY_RUN_DIR/.kubestead-tmp.XXXXXX")
     else
         TMP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kubestead-install.XXXXXX")
@@ -168,6 +213,23 @@ setup_tmp() {
     trap cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
+}
+
+# --- temporaries of install.sh's own kinds, where it makes them, left by a killed run ---
+remove_stale() {
+    local d parent=${AGENT_DIR%/*}
+    local -a stale=("$parent"/.kubestead-new.* "$parent"/.kubestead-old.*)
+    if [ -n "$DRY_RUN_DIR" ]; then
+        stale+=("$DRY_RUN_DIR"/.kubestead-tmp.*)
+    else
+        stale+=("${TMPDIR:-/tmp}"/kubestead-install.*)
+    fi
+    for d in "${stale[@]}"; do
+        if [ -d "$d" ] && [ ! -L "$d" ] && [ -O "$d" ]; then
+            info "removing $d, left by an interrupted run"
+            rm -rf -- "$d"
+        fi
+    done
 }
 
 cleanup() {
@@ -191,7 +253,7 @@ find_bundle() {
     SUMS=""
     if [ -n "${KUBESTEAD_BUNDLE:-}" ]; then
         [ -f "$KUBESTEAD_BUNDLE" ] || fatal "KUBESTEAD_BUNDLE=$KUBESTEAD_BUNDLE is not a file"
-        use_bundle_in "$(dirname -- "$KUBESTEAD_BUNDLE")" "$KUBESTEAD_BUNDLE" "KUBESTEAD_BUNDLE"
+        use_bundle_in "$(dirname -- "$KUBESTEAD_BUNDLE")" "$KUBESTEAD_BUNDLE" "KUBESTEAD_BUNDLE" local
     fi
     if [ -z "$BUNDLE" ] && [ -n "$SCRIPT_DIR" ]; then
         find_bundle_beside "$SCRIPT_DIR"
@@ -206,43 +268,125 @@ find_bundle() {
     if [ -z "$BUNDLE" ]; then download_bundle; fi
 }
 
+# --- BUNDLE and SUMS from a directory; $4: local (your own files, not checked for origin) or served ---
 use_bundle_in() {
     local dir=$1 bundle=$2 from=$3
     [ -f "$dir/SHA256SUMS" ] || fatal "no SHA256SUMS beside $bundle ($from): the bundle cannot be checked without it"
     BUNDLE=$bundle
     SUMS=$dir/SHA256SUMS
     info "using agent bundle $BUNDLE ($from)"
+    if [ "$4" != local ]; then check_sums_origin "$SUMS" "$SUMS" "whoever wrote $dir"; fi
 }
 
 find_bundle_beside() {
     local bundle
     bundle=$(newest_file "$1"/kubestead-agent-*-linux-"$ARCH".tar.gz)
-    if [ -n "$bundle" ]; then use_bundle_in "$1" "$bundle" "${2:-beside install.sh}"; fi
+    if [ -n "$bundle" ]; then use_bundle_in "$1" "$bundle" "${2:-beside install.sh}" "${3:-served}"; fi
 }
 
-# --- an airgap bundle holds agent/kubestead-agent-*-linux-ARCH.tar.gz and agent/SHA256SUMS ---
-# One pass over the (possibly GiB-sized) bundle; its signature and other files are the agent's to check.
+# --- the trusted key: the word bundle-public-key=FILE, else the one pinned in this script (TRUST_KEY, a PEM file) ---
+# Not the agent's built-in key: the agent is what is being checked.
+setup_trust() {
+    local file key=$TMP_DIR/trusted-bundle-key.pub
+    TRUST_KEY=""
+    KEY_SOURCE=""
+    PINNED_KEY=""
+    if file=$(word_value bundle-public-key); then
+        if [ ! -f "$file" ] || [ ! -r "$file" ] || [ "$(wc -c <"$file")" -gt 16384 ]; then
+            fatal_usage "word 'bundle-public-key=$file': no readable key file there (a PEM Ed25519 public key: the bundle-signing.pub of 'installer keygen')"
+        fi
+        KEY_SOURCE="bundle-public-key=$file"
+        cp -- "$file" "$key"
+    elif [ -n "$KUBESTEAD_BUNDLE_PUBLIC_KEY" ]; then
+        case $KUBESTEAD_BUNDLE_PUBLIC_KEY in
+            *[!A-Za-z0-9+/=]*) fatal "the key pinned in this install.sh is not base64: get install.sh again" ;;
+        esac
+        KEY_SOURCE="the key pinned in install.sh"
+        PINNED_KEY=yes
+        printf '%s\n' '-----BEGIN PUBLIC KEY-----' "$KUBESTEAD_BUNDLE_PUBLIC_KEY" '-----END PUBLIC KEY-----' >"$key"
+    else
+        return 0
+    fi
+    command -v openssl >/dev/null 2>&1 || fatal "openssl is needed to check signatures with $KEY_SOURCE: install it (apt-get install openssl) and run again"
+    if [ "$(openssl pkey -pubin -in "$key" -noout -text 2>/dev/null | head -n 1)" != "ED25519 Public-Key:" ]; then
+        fatal_usage "$KEY_SOURCE is not an Ed25519 public key in PEM (BEGIN PUBLIC KEY): give the bundle-signing.pub of 'installer keygen'"
+    fi
+    TRUST_KEY=$key
+}
+
+# --- whether signature file $2 (64 bytes, Ed25519) over file $1 verifies with TRUST_KEY ---
+signed_by_key() {
+    [ -f "$2" ] && [ "$(wc -c <"$2")" -eq 64 ] &&
+        openssl pkeyutl -verify -pubin -inkey "$TRUST_KEY" -rawin -in "$1" -sigfile "$2" >/dev/null 2>&1
+}
+
+# --- SHA256SUMS $1 (shown as $2) from elsewhere: with a key, $1.sig must verify; without, it is trusted as $3 is ---
+check_sums_origin() {
+    if [ -z "$TRUST_KEY" ]; then
+        warn "no bundle key (bundle-public-key=FILE, or one pinned in install.sh): the agent is checked against $2 for integrity only, trusting $3"
+        return 0
+    fi
+    signed_by_key "$1" "$1.sig" ||
+        fatal "$2.sig is missing or does not verify with $KEY_SOURCE: the agent bundle's origin cannot be checked (sign it with 'installer sign-sums DIR --key FILE')"
+    info "SHA256SUMS signature ok ($KEY_SOURCE)"
+}
+
+# --- an airgap bundle: manifest.json and manifest.sig (its first two entries), the signature checked with the
+# trusted key, then the agent bundle the manifest lists, checked against its SHA-256 and size there ---
+# The rest is the agent's to check; the archive (possibly GiB) is read only as far as these entries.
 find_airgap_beside() {
-    local airgap dir
+    local airgap dir entry path sha size actual
     airgap=$(newest_file "$1"/kubestead-airgap-*.tar*)
     if [ -z "$airgap" ]; then return 0; fi
     if [ "$(magic_of "$airgap")" = 28b52ffd ] && ! command -v zstd >/dev/null 2>&1; then
         fatal "zstd is missing, and $airgap is zstd-compressed: install zstd (apt-get install zstd, or dnf install zstd) and run again, or use the .tar.gz bundle"
+    fi
+    if [ -z "$TRUST_KEY" ] && ! has_word insecure-skip-bundle-signature; then
+        fatal_usage "no key to check air-gap bundle $airgap with: give the word bundle-public-key=FILE (the signing key's .pub), or run the install.sh that 'installer airgap build --signing-key' wrote beside the bundle (the key is pinned in it)"
     fi
     info "looking for the agent bundle in airgap bundle $airgap"
     # the agent verifies and extracts the rest of it
     export KUBESTEAD_AIRGAP_BUNDLE=$airgap
     dir=$TMP_DIR/airgap
     mkdir -p "$dir"
-    airgap_cat "$airgap" | tar -xf - -C "$dir" --no-same-owner --wildcards \
-        '*agent/kubestead-agent-*.tar.gz' '*agent/SHA256SUMS' 2>"$TMP_DIR/airgap.err" ||
-        fatal "airgap bundle $airgap is unreadable or has no agent/kubestead-agent-*.tar.gz and agent/SHA256SUMS: $(head -n 2 "$TMP_DIR/airgap.err" | tr '\n' ' ')"
-    BUNDLE=$(newest_file "$dir"/agent/kubestead-agent-*-linux-"$ARCH".tar.gz)
-    SUMS=$dir/agent/SHA256SUMS
-    if [ -z "$BUNDLE" ] || [ -L "$BUNDLE" ]; then
-        fatal "airgap bundle $airgap has no agent/kubestead-agent-*-linux-$ARCH.tar.gz"
+    airgap_member "$airgap" manifest.json $((MANIFEST_MAX + 1)) $((MANIFEST_MAX + 65536)) >"$dir/manifest.json"
+    airgap_member "$airgap" manifest.sig 65 $((MANIFEST_MAX + 65536)) >"$dir/manifest.sig"
+    [ -s "$dir/manifest.json" ] || fatal "airgap bundle $airgap is unreadable or has no manifest.json first (not a Kubestead air-gap bundle?)"
+    [ "$(wc -c <"$dir/manifest.json")" -le "$MANIFEST_MAX" ] || fatal "airgap bundle $airgap: manifest.json is larger than $MANIFEST_MAX bytes"
+    if has_word insecure-skip-bundle-signature; then
+        warn "NOT checking the signature of air-gap bundle $airgap (insecure-skip-bundle-signature): whoever could change it runs code as root here"
+    else
+        signed_by_key "$dir/manifest.json" "$dir/manifest.sig" ||
+            fatal "airgap bundle $airgap: manifest.sig is missing or does not verify with $KEY_SOURCE (wrong key, or an altered bundle); nothing was unpacked"
+        info "air-gap manifest signature ok ($KEY_SOURCE)"
     fi
-    if [ ! -f "$SUMS" ] || [ -L "$SUMS" ]; then fatal "airgap bundle $airgap has no agent/SHA256SUMS"; fi
+    # the manifest is canonical JSON (keys sorted, no spaces) from BundleWriter: each file is one {...} object
+    entry=$(grep -oE '\{"path":"agent/kubestead-agent-[A-Za-z0-9._+~-]+-linux-'"$ARCH"'\.tar\.gz","sha256":"[0-9a-f]{64}","size":[0-9]{1,15}\}' \
+        "$dir/manifest.json" | sort -V | tail -n 1) || entry=""
+    [ -n "$entry" ] || fatal "airgap bundle $airgap: its manifest lists no agent/kubestead-agent-*-linux-$ARCH.tar.gz"
+    path=${entry#*'"path":"'}
+    path=${path%%'"'*}
+    sha=${entry#*'"sha256":"'}
+    sha=${sha%%'"'*}
+    size=${entry##*'"size":'}
+    size=${size%'}'}
+    BUNDLE=$dir/${path#agent/}
+    airgap_member "$airgap" "$path" $((size + 1)) >"$BUNDLE"
+    actual=$(wc -c <"$BUNDLE")
+    [ "$actual" -eq "$size" ] || fatal "airgap bundle $airgap: $path is $actual bytes, its manifest says $size; nothing was unpacked"
+    actual=$("${SHA256[@]}" "$BUNDLE" | awk '{ print $1 }')
+    [ "$actual" = "$sha" ] || fatal "checksum mismatch for $path in airgap bundle $airgap: the manifest says $sha, got $actual; nothing was unpacked"
+    SUMS=""
+    BUNDLE_SHA256=$actual
+    info "checksum ok for $path (the air-gap manifest's)"
+}
+
+# --- stdout: at most $3 bytes of the first entry named $2 in airgap bundle $1, reading at most $4 bytes of tar
+# (all if empty); failures show as missing or short output, which the caller checks ---
+airgap_member() {
+    # tar stops once it has the entry, so the stages before it may fail writing: only the output counts
+    airgap_cat "$1" 2>/dev/null | { if [ -n "${4:-}" ]; then head -c "$4"; else cat; fi; } |
+        tar -xOf - --occurrence "$2" 2>/dev/null | head -c "$3" || true
 }
 
 # --- the first four bytes of a file, as hex (28b52ffd: zstd, 1f8b...: gzip) ---
@@ -337,9 +481,11 @@ find_bundle_in_checkout() {
     if [ -z "$(newest_file "$dist"/kubestead-agent-*-linux-"$ARCH".tar.gz)" ]; then
         command -v mvn >/dev/null 2>&1 || fatal "source checkout $repo has no agent bundle built and mvn is missing: install Maven and a JDK 17, or use a released install.sh"
         info "source checkout without an agent bundle: building it (mvn -q -B -DskipTests package in $repo)"
-        (cd -- "$repo" && mvn -q -B -DskipTests package </dev/null) || fatal "building the agent bundle failed (mvn -q -B -DskipTests package in $repo)"
+        # Maven 3.8 writes colour resets even in batch mode: strip escape sequences so a log or pipe stays plain.
+        (cd -- "$repo" && mvn -q -B -Dstyle.color=never -DskipTests package </dev/null 2>&1) | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' \
+            || fatal "building the agent bundle failed (mvn -q -B -DskipTests package in $repo)"
     fi
-    find_bundle_beside "$dist" "built in this source checkout"
+    find_bundle_beside "$dist" "built in this source checkout" local
     [ -n "$BUNDLE" ] || fatal "the build left no kubestead-agent-*-linux-$ARCH.tar.gz in $dist"
 }
 
@@ -353,6 +499,10 @@ download_bundle() {
     info "downloading $base/SHA256SUMS"
     download "$base/SHA256SUMS" "$TMP_DIR/SHA256SUMS" ||
         fatal "cannot download $base/SHA256SUMS: no network or wrong URL? Without network, put an airgap bundle (kubestead-airgap-*.tar.gz) beside install.sh and run: sudo bash install.sh airgap WORDS"
+    if [ -n "$TRUST_KEY" ]; then
+        download "$base/SHA256SUMS.sig" "$TMP_DIR/SHA256SUMS.sig" || fatal "cannot download $base/SHA256SUMS.sig: with a bundle key, SHA256SUMS must be signed (installer sign-sums DIR --key FILE on the server's directory)"
+    fi
+    check_sums_origin "$TMP_DIR/SHA256SUMS" "$base/SHA256SUMS" "the server at $base"
     name=$(awk '{ f = $2; sub(/^\*/, "", f); print f }' "$TMP_DIR/SHA256SUMS" |
         grep -E "^kubestead-agent-[A-Za-z0-9._+~-]+-linux-$ARCH\.tar\.gz\$" | sort -V | tail -n 1) ||
         fatal "$base/SHA256SUMS lists no kubestead-agent-*-linux-$ARCH.tar.gz"
@@ -375,6 +525,7 @@ download() {
 # --- compare the bundle's SHA-256 with SHA256SUMS before unpacking anything ---
 verify_bundle() {
     local name expected actual
+    if [ -z "$SUMS" ]; then return 0; fi # checked against the signed air-gap manifest already
     name=$(basename -- "$BUNDLE")
     expected=$(awk -v n="$name" '{ f = $2; sub(/^\*/, "", f) } f == n { print $1; exit }' "$SUMS")
     [ -n "$expected" ] || fatal "$SUMS has no line for $name: cannot check the bundle"
@@ -408,13 +559,14 @@ unpack_bundle() {
     fi
     mv -T -- "$UNPACK_DIR" "$AGENT_DIR"
     UNPACK_DIR=""
+    if [ -z "$old" ]; then FRESH_AGENT=yes; fi
     if [ -n "$old" ]; then rm -rf -- "$old"; fi
     info "agent unpacked to $AGENT_DIR"
 }
 
 # --- exec the agent: join or install, words verbatim (dry-run made absolute) ---
 run_agent() {
-    local launcher=$AGENT_DIR/bin/kubestead command=install word
+    local launcher=$AGENT_DIR/bin/kubestead command=install word rc=0
     local -a args=()
     for word in "${WORDS[@]}"; do
         case $word in
@@ -423,25 +575,46 @@ run_agent() {
             *) args+=("$word") ;;
         esac
     done
+    # the agent checks the air-gap bundle again: with the key this script checked it with
+    if [ -n "$PINNED_KEY" ] && has_word airgap; then
+        cp -- "$TRUST_KEY" "$AGENT_DIR/.trusted-bundle-key.pub.tmp"
+        mv -f -- "$AGENT_DIR/.trusted-bundle-key.pub.tmp" "$AGENT_DIR/trusted-bundle-key.pub"
+        args+=("bundle-public-key=$AGENT_DIR/trusted-bundle-key.pub")
+    fi
     cleanup
     trap - EXIT INT TERM
     # the agent prints join commands that download install.sh from where this one came from
     export KUBESTEAD_BASE_URL="${KUBESTEAD_URL:-$KUBESTEAD_BASE_URL}"
     info "running $launcher $command"
-    # Piped (curl | bash), stdin is the script: give the agent the terminal for its prompts.
+    # Piped (curl | bash), stdin is the script, read whole by now: give the agent the terminal for its prompts.
     if [ -z "$SCRIPT_DIR" ] && [ ! -t 0 ]; then
         if { : </dev/tty; } 2>/dev/null; then
-            exec "$launcher" "$command" "${args[@]}" </dev/tty
+            exec </dev/tty
+        else
+            warn "no terminal: the agent cannot prompt, so every answer must be a word"
         fi
-        warn "no terminal: the agent cannot prompt, so every answer must be a word"
     fi
-    exec "$launcher" "$command" "${args[@]}"
+    if [ -z "$DRY_RUN_DIR" ]; then
+        exec 9<&-
+        exec "$launcher" "$command" "${args[@]}"
+    fi
+    # A dry run keeps its lock and waits: if the agent refuses the words (exit 2), what this run made goes.
+    "$launcher" "$command" "${args[@]}" 9<&- || rc=$?
+    if [ "$rc" -eq 2 ]; then
+        if [ -n "$DRY_RUN_CREATED" ]; then
+            rm -rf -- "$DRY_RUN_DIR"
+        elif [ -n "$FRESH_AGENT" ]; then
+            rm -rf -- "$AGENT_DIR"
+        fi
+    fi
+    return "$rc"
 }
 
 main() {
     setup_env "$@"
     verify_system
     setup_tmp
+    setup_trust
     find_bundle
     verify_bundle
     unpack_bundle

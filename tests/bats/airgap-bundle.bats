@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # install.sh finds the agent in a signed airgap bundle made by `installer bundle pack` (zstd and gzip).
+# (What it refuses: tests/bats/trust.bats.)
 # Run: bats tests/bats/airgap-bundle.bats   (builds the agent bundle once if installer/target/dist lacks it)
 
 load helpers
@@ -79,18 +80,25 @@ setup() {
     assert_nothing_unpacked dr
 }
 
-@test "an airgap bundle without the agent is refused by name" {
+@test "a signed airgap bundle without the agent is refused by name; a plain tar is no bundle" {
     mkdir -p stage/bin rel
     printf 'x' >stage/bin/kubeadm
-    tar --zstd -cf rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst -C stage bin
+    "$INSTALLER" bundle pack stage --out "rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst" \
+        --key "$BATS_FILE_TMPDIR/keys/bundle-signing.key" --kubernetes-version 1.33.4 --arch "$ARCH" \
+        --created 2026-01-01T00:00:00Z >/dev/null
     cp "$INSTALL_SH" rel/
-    run bash rel/install.sh airgap dry-run=dr
+    run bash rel/install.sh airgap dry-run=dr "bundle-public-key=$PUB"
     echo "$output"
     [ "$status" -eq 1 ]
-    [[ $output == *"[ERROR] airgap bundle $BATS_TEST_TMPDIR/rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst is unreadable or has no agent/kubestead-agent-*.tar.gz"* ]]
+    [[ $output == *"[ERROR] airgap bundle $BATS_TEST_TMPDIR/rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst: its manifest lists no agent/kubestead-agent-*-linux-$ARCH.tar.gz"* ]]
+    tar --zstd -cf "rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst" -C stage bin
+    run bash rel/install.sh airgap dry-run=dr "bundle-public-key=$PUB"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"[ERROR] airgap bundle $BATS_TEST_TMPDIR/rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst is unreadable or has no manifest.json first"* ]]
 }
 
-@test "cat install.sh | bash -s airgap: an agent with the key built in needs no bundle-public-key, and refuses another key" {
+@test "an agent with the key built in, run by install.sh with the key pinned, installs the bundle; another key is refused" {
     # the real agent bundle with lib/kubestead-trust.jar added, as KUBESTEAD_BUNDLE_PUBLIC_KEY=... mvn package builds it
     local name
     name=$(basename "$(real_bundle)")
@@ -104,8 +112,14 @@ setup() {
     local words=(--kubernetes-version 1.33.4 --arch "$ARCH" --created 2026-01-01T00:00:00Z)
     "$INSTALLER" bundle pack stage --out "rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst" \
         --key "$BATS_FILE_TMPDIR/keys/bundle-signing.key" "${words[@]}" >/dev/null
+    # install.sh cannot use the agent's built-in key (the agent is what it checks): its own is pinned into it
+    make_release_dir release
+    "$INSTALLER" sign-sums release --key "$BATS_FILE_TMPDIR/keys/bundle-signing.key" >/dev/null
+    start_server release "$BATS_TEST_TMPDIR/serve.log" --bundle-public-key "$PUB"
+    curl -fsSL "$SERVE_URL/install.sh" >pinned-install.sh
+    stop_server
     cd rel
-    run bash -c "cat '$INSTALL_SH' | bash -s airgap dry-run=dr"
+    run bash -c "cat ../pinned-install.sh | bash -s airgap dry-run=dr"
     echo "$output"
     [ "$status" -eq 0 ]
     grep -qF "# Kubernetes 1.33.4, the version of the air-gap bundle ($BATS_TEST_TMPDIR/rel/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst, signed manifest)" dr/plan.txt
@@ -115,7 +129,14 @@ setup() {
     "$INSTALLER" bundle pack stage --out "other/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst" \
         --key "$BATS_TEST_TMPDIR/other-keys/bundle-signing.key" "${words[@]}" >/dev/null
     cd other
-    run bash -c "cat '$INSTALL_SH' | bash -s airgap dry-run=dr"
+    run bash -c "cat ../pinned-install.sh | bash -s airgap dry-run=dr"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"manifest.sig is missing or does not verify with the key pinned in install.sh"* ]]
+    assert_nothing_unpacked dr
+    # and the agent itself, with its built-in key and no word, refuses it too
+    KUBESTEAD_AIRGAP_BUNDLE=$BATS_TEST_TMPDIR/other/kubestead-airgap-1.33.4-linux-$ARCH.tar.zst \
+        run ../rel/dr/opt/kubestead/bin/kubestead install airgap dry-run=dr
     echo "$output"
     [ "$status" -eq 2 ]
     [[ $output == *"air-gap bundle kubestead-airgap-1.33.4-linux-$ARCH.tar.zst: manifest.sig does not verify with the trusted key"* ]]

@@ -54,11 +54,12 @@ make_echo_bundle() {
     (cd "$dir" && sha256sum "kubestead-agent-$version-linux-$ARCH.tar.gz" >SHA256SUMS)
 }
 
-# --- installer serve DIR on a free loopback port; sets SERVE_PID and SERVE_URL ---
+# --- installer serve DIR on a free loopback port (more options after LOG); sets SERVE_PID and SERVE_URL ---
 start_server() {
     local dir=$1 log=$2 i
+    shift 2
     : >"$log"
-    "$INSTALLER" serve "$dir" --bind 127.0.0.1 --port 0 >"$log" 2>&1 3>&- &
+    "$INSTALLER" serve "$dir" --bind 127.0.0.1 --port 0 "$@" >"$log" 2>&1 3>&- &
     SERVE_PID=$!
     for i in $(seq 1 100); do
         SERVE_URL=$(sed -n 's/^\[INFO\] listening on \(http[^ ]*\) .*/\1/p' "$log")
@@ -103,4 +104,16 @@ assert_agent_ran() {
     [ "$status" -eq "$st" ] || { echo "via install.sh: exit $st; $launcher $* directly: exit $status" >&2; return 1; }
     run "$launcher" --help
     [ "$status" -eq 0 ] || { echo "$launcher --help: exit $status" >&2; return 1; }
+}
+
+# --- an agent bundle whose launcher (and java) only create the file $2: proof that it ran ---
+make_marker_agent() {
+    local out=$1 marker=$2 stage
+    stage=$(mktemp -d)
+    mkdir -p "$stage/bin" "$stage/runtime/bin"
+    printf '#!/bin/sh\ntouch %s\n' "$marker" >"$stage/bin/kubestead"
+    cp "$stage/bin/kubestead" "$stage/runtime/bin/java"
+    chmod 755 "$stage/bin/kubestead" "$stage/runtime/bin/java"
+    tar -czf "$out" -C "$stage" .
+    rm -rf "$stage"
 }

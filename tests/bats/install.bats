@@ -56,7 +56,7 @@ setup() {
     run links/kubestead --help
     [ "$status" -eq 0 ]
     # Only the agent and the dry-run's own writes: no temp dirs left behind, nothing in TMPDIR or HOME.
-    [ -z "$(find dr -maxdepth 2 -name '.kubestead-*')" ]
+    [ -z "$(find dr -maxdepth 2 -name '.kubestead-*' ! -name .kubestead-dry-run)" ]
     [ -z "$(find tmp home -mindepth 1)" ]
     grep -q "GET /install.sh 200" "$BATS_FILE_TMPDIR/serve.log"
 }
@@ -65,7 +65,8 @@ setup() {
     # A PATH with what install.sh uses, minus curl.
     local cmd
     mkdir nocurl
-    for cmd in bash tar gzip mktemp awk sha256sum sort tail grep basename dirname cat mkdir rm mv chmod uname id wget; do
+    for cmd in bash tar gzip mktemp awk sha256sum sort tail grep basename dirname cat mkdir rm mv chmod uname id wget \
+        realpath flock head od ls; do
         ln -s "$(command -v "$cmd")" "nocurl/$cmd"
     done
     make_echo_bundle rel 4.0.0
@@ -131,7 +132,7 @@ arg:server=10.0.0.10:6443" ]
     [[ $output == *"$expected"* ]]
     [[ $output == *"$actual"* ]]
     assert_nothing_unpacked dr
-    [ -z "$(ls -A dr)" ]
+    [ "$(ls -A dr)" = .kubestead-dry-run ]
 }
 
 @test "a truncated install.sh runs nothing" {
@@ -202,18 +203,6 @@ arg:server=10.0.0.10:6443" ]
     [ "$ok" -eq 0 ]
 }
 
-@test "an airgap bundle beside install.sh is found" {
-    mkdir -p stage/agent rel
-    cp "$(real_bundle)" "$DIST/SHA256SUMS" stage/agent/
-    tar -cf rel/kubestead-airgap-0.1.0.tar -C stage agent
-    cp "$INSTALL_SH" rel/
-    run bash rel/install.sh airgap dry-run=dr
-    echo "$output"
-    [[ $output == *"looking for the agent bundle in airgap bundle $BATS_TEST_TMPDIR/rel/kubestead-airgap-0.1.0.tar"* ]]
-    [[ $output == *"checksum ok"* ]]
-    assert_agent_ran "$BATS_TEST_TMPDIR/dr" install airgap "dry-run=$BATS_TEST_TMPDIR/dr"
-}
-
 @test "a rerun keeps the same agent; a new bundle replaces it whole" {
     make_echo_bundle b1 1.0.0
     make_echo_bundle b2 2.0.0
@@ -282,6 +271,7 @@ kubestead"* ]]
     cat >bin/mvn <<MVN
 #!/usr/bin/env bash
 printf '%s\n' "\$PWD \$*" >'$BATS_TEST_TMPDIR/mvn.args'
+printf '\033[0m\033[0m[bundle] built\n'
 source '$BATS_TEST_DIRNAME/helpers.bash'
 make_echo_bundle installer/target/dist 0.0.1
 MVN
@@ -289,7 +279,10 @@ MVN
     PATH=$BATS_TEST_TMPDIR/bin:$PATH run bash repo/scripts/install.sh dry-run=dr
     echo "$output"
     [ "$status" -eq 0 ]
-    [ "$(cat mvn.args)" = "$BATS_TEST_TMPDIR/repo -q -B -DskipTests package" ]
+    [ "$(cat mvn.args)" = "$BATS_TEST_TMPDIR/repo -q -B -Dstyle.color=never -DskipTests package" ]
+    # Maven's colour resets do not reach a pipe
+    [[ $output == *"[bundle] built"* ]]
+    [[ $output != *$'\033'* ]]
     [[ $output == *"building it (mvn -q -B -DskipTests package"* ]]
     [[ $output == *"arg:install"* ]]
 }
@@ -306,4 +299,111 @@ MVN
     [ "$status" -eq 2 ]
     [[ $output == *"would write to this host itself"* ]]
     [ -z "$(ls -A)" ]
+}
+
+# --- the dry-run directory: never / (however spelt), never someone else's files; the same dry run again is fine ---
+
+@test "dry-run=// , /tmp/.. , /. , a link to / and a non-empty directory are refused with exit 2 by install.sh" {
+    # as nobody, so that a broken check could not write to this host
+    local shared dir
+    shared=$(mktemp -d /tmp/kubestead-bats-dry.XXXXXX)
+    mkdir "$shared/mine"
+    echo keep >"$shared/mine/notes"
+    ln -s / "$shared/root-link"
+    chmod -R a+rwX "$shared"
+    for dir in // /tmp/.. /. "$shared/root-link" "$shared/root-link/tmp/.."; do
+        run setpriv --reuid=nobody --regid=nogroup --clear-groups bash -s ha yes "dry-run=$dir" <"$INSTALL_SH"
+        echo "$dir: $output"
+        [ "$status" -eq 2 ]
+        [[ $output == *"[ERROR] dry-run=$dir is / itself, so it would write to this host itself: name another directory"* ]]
+    done
+    run setpriv --reuid=nobody --regid=nogroup --clear-groups bash -s ha yes "dry-run=$shared/mine" <"$INSTALL_SH"
+    echo "$output"
+    [ "$status" -eq 2 ]
+    [[ $output == *"[ERROR] dry-run=$shared/mine ($shared/mine) is not empty and holds no earlier dry run (.kubestead-dry-run): name a new or empty directory"* ]]
+    [ "$(ls -A "$shared/mine")" = notes ]
+    rm -rf "$shared"
+}
+
+@test "the agent refuses the same dry-run directories itself, for install, join, reset and set-endpoint" {
+    local shared dir
+    shared=$(mktemp -d /tmp/kubestead-bats-dry.XXXXXX)
+    mkdir "$shared/agent" "$shared/mine"
+    tar -xzf "$(real_bundle)" -C "$shared/agent"
+    echo keep >"$shared/mine/notes"
+    chmod -R a+rwX "$shared"
+    local kubestead=$shared/agent/bin/kubestead
+    for dir in // /tmp/.. /. "$shared/mine"; do
+        for words in "install ha yes" "reset yes" \
+            "join endpoint=api.example.internal:6443 endpoint-address=10.0.0.4 token=abcdef.0123456789abcdef ca-hash=sha256:$(printf 'a%.0s' {1..64}) kubernetes-version=1.33" \
+            "set-endpoint endpoint=api.example.internal:6443 endpoint-address=10.0.0.4"; do
+            # shellcheck disable=SC2086
+            run setpriv --reuid=nobody --regid=nogroup --clear-groups "$kubestead" $words "dry-run=$dir"
+            echo "$words dry-run=$dir: $output"
+            [ "$status" -eq 2 ]
+            [[ $output == *"word 'dry-run=$dir'"* ]]
+        done
+    done
+    [ "$(ls -A "$shared/mine")" = notes ]
+    rm -rf "$shared"
+}
+
+@test "the README's dry run, twice into the same directory, works; its directory is marked" {
+    run bash "$INSTALL_SH" ha yes dry-run
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ -f kubestead-dry-run/.kubestead-dry-run ]
+    [ -f kubestead-dry-run/plan.txt ]
+    run bash "$INSTALL_SH" ha yes dry-run
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"agent already at $BATS_TEST_TMPDIR/kubestead-dry-run/opt/kubestead from this bundle"* ]]
+}
+
+@test "a rerun removes the temporaries a killed run left, only its own kinds" {
+    make_echo_bundle b 1.0.0
+    local bundle=$BATS_TEST_TMPDIR/b/kubestead-agent-1.0.0-linux-$ARCH.tar.gz
+    KUBESTEAD_BUNDLE=$bundle run bash "$INSTALL_SH" dry-run=dr
+    [ "$status" -eq 0 ]
+    mkdir -p dr/opt/.kubestead-new.AbC123/bin dr/opt/.kubestead-old.dEf456/kubestead dr/.kubestead-tmp.GhI789 dr/opt/other
+    touch dr/opt/.kubestead-new.AbC123/bin/kubestead dr/.kubestead-tmp.GhI789/SHA256SUMS dr/opt/.kubestead-keep
+    KUBESTEAD_BUNDLE=$bundle run bash "$INSTALL_SH" dry-run=dr
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"removing $BATS_TEST_TMPDIR/dr/opt/.kubestead-new.AbC123, left by an interrupted run"* ]]
+    [ "$(ls -A dr/opt | sort | tr '\n' ' ')" = ".kubestead-keep kubestead other " ]
+    [ -z "$(find dr -maxdepth 1 -name '.kubestead-tmp.*')" ]
+    # a real run: /opt and TMPDIR (a private /opt and TMPDIR, so this host's are untouched)
+    mkdir tmp
+    run unshare --mount --propagation private bash -c "
+        mount -t tmpfs tmpfs /opt && mkdir -p /opt/.kubestead-new.x1 /opt/.kubestead-old.x2 '$BATS_TEST_TMPDIR/tmp/kubestead-install.x3' /opt/.kubestead-other &&
+        TMPDIR='$BATS_TEST_TMPDIR/tmp' KUBESTEAD_BUNDLE='$bundle' bash '$INSTALL_SH' ha && ls -A /opt | sort | tr '\n' ' '"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *".kubestead-other kubestead "* ]]
+    [ -z "$(ls -A tmp)" ]
+}
+
+@test "a second install.sh on the same tree while one runs is refused" {
+    mkdir dr
+    touch dr/.kubestead-dry-run
+    run flock dr bash "$INSTALL_SH" dry-run=dr
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"[ERROR] another install.sh is running (it holds a lock on $BATS_TEST_TMPDIR/dr): wait for it to finish, then run again"* ]]
+}
+
+@test "a word the agent refuses in a dry run leaves nothing behind" {
+    run bash "$INSTALL_SH" ha dry-run=new load-balancer-adress=10.0.0.10
+    echo "$output"
+    [ "$status" -eq 2 ]
+    [[ $output == *"did you mean 'load-balancer-address'"* ]]
+    [ ! -e new ]
+    # into an earlier dry run's tree: the agent this run unpacked goes, the tree stays
+    mkdir old
+    touch old/.kubestead-dry-run
+    run bash "$INSTALL_SH" ha dry-run=old load-balancer-adress=10.0.0.10
+    [ "$status" -eq 2 ]
+    [ "$(ls -A old | tr '\n' ' ')" = ".kubestead-dry-run opt " ]
+    [ -z "$(ls -A old/opt)" ]
 }

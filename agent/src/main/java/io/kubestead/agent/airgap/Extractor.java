@@ -13,4 +13,8 @@ import java.util.function.Consumer;
 public interface Extractor {
     /** {@code messages} takes warnings and notes, {@code bytes} how many of the manifest's bytes are done. */
     void extract(Path archive, Path targetDir, Consumer<String> messages, Meter bytes) throws Exception;
+
+    /** Checks what {@link #extract} will need besides the archive (the trusted key), reading only. */
+    default void checkTrust(Path archive) {
+    }
 }

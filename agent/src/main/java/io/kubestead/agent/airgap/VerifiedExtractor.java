@@ -5,6 +5,7 @@ import io.kubestead.agent.bundle.BundleReader;
 import io.kubestead.agent.bundle.BundleSignature;
 import io.kubestead.agent.progress.Meter;
 import io.kubestead.agent.spec.BundleTrust;
+import io.kubestead.agent.spec.Shown;
 import io.kubestead.agent.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,6 +34,11 @@ public final class VerifiedExtractor implements Extractor {
         }
     }
 
+    @Override
+    public void checkTrust(Path archive) {
+        trustedKey(trust, archive);
+    }
+
     /**
      * The key the words trust for {@code archive} (null only when told to skip the signature); a missing or unreadable
      * key is the words' fault, so one line naming the word.
@@ -42,14 +48,14 @@ public final class VerifiedExtractor implements Extractor {
         try {
             key = BundleSignature.trustedKey(trust.publicKey()).orElse(null);
         } catch (IOException e) {
-            throw new SpecException("word 'bundle-public-key=" + trust.publicKey() + "': cannot be read ("
-                    + e.getMessage() + ")");
+            throw new SpecException("word " + Shown.quoted("bundle-public-key=" + trust.publicKey()) + ": the file "
+                    + e.getMessage() + "; give the installer's bundle-signing.pub");
         } catch (BundleException e) {
             throw new SpecException("word 'bundle-public-key': " + e.getMessage());
         }
         if (key == null && !trust.skipSignature()) {
             throw new SpecException("this agent has no built-in bundle key: give bundle-public-key=FILE (the"
-                    + " bundle-signing.pub that signed " + archive.getFileName() + "), or insecure-skip-bundle-signature");
+                    + " bundle-signing.pub that signed " + Shown.value(archive.getFileName().toString()) + "), or insecure-skip-bundle-signature");
         }
         return key;
     }

@@ -62,8 +62,10 @@ record BundleHead(byte[] json, byte[] signature, TarArchiveEntry following) {
         if (entry.getSize() > max) {
             throw new BundleException("entry '" + entry.getName() + "' is larger than " + max + " bytes");
         }
-        byte[] bytes = tar.readNBytes((int) entry.getSize());
-        if (bytes.length != entry.getSize()) {
+        // exactly the size checked above: readNBytes(n) would collect chunks and copy them, twice the memory
+        byte[] bytes = new byte[(int) entry.getSize()];
+        int n = tar.readNBytes(bytes, 0, bytes.length);
+        if (n != bytes.length) {
             throw new BundleException("entry '" + entry.getName() + "' is truncated");
         }
         return bytes;

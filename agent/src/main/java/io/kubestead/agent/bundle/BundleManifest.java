@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -21,8 +23,11 @@ public record BundleManifest(int format, String kubernetesVersion, String arch, 
         List<ImageEntry> images) {
 
     public static final int FORMAT = 1;
-    /** A manifest of 100,000 files is about 15 MB; more is not a bundle we wrote. */
-    public static final int MAX_BYTES = 32 << 20;
+    /**
+     * About 60,000 files (a real bundle lists under a hundred). Read whole and parsed before anything else, so it
+     * bounds the reader's memory: with {@link ManifestJson}'s value limit, well under 128 MiB of heap.
+     */
+    public static final int MAX_BYTES = 8 << 20;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._+-]{1,64}");
 
@@ -33,8 +38,9 @@ public record BundleManifest(int format, String kubernetesVersion, String arch, 
             if (p != null) {
                 throw new BundleException("manifest file " + BundlePaths.quote(String.valueOf(path)) + ": " + p);
             }
-            if (path.equals(BundlePaths.MANIFEST) || path.equals(BundlePaths.SIGNATURE)) {
-                throw new BundleException("manifest file '" + path + "': the name is reserved");
+            String top = path.substring(0, path.indexOf('/') < 0 ? path.length() : path.indexOf('/'));
+            if (BundlePaths.RESERVED.contains(top.toLowerCase(Locale.ROOT))) {
+                throw new BundleException("manifest file '" + path + "': the name '" + top + "' is reserved");
             }
             if (size < 0) {
                 throw new BundleException("manifest file '" + path + "': negative size " + size);
@@ -75,11 +81,38 @@ public record BundleManifest(int format, String kubernetesVersion, String arch, 
                 throw new BundleException("manifest files are not sorted and unique at '" + files.get(i).path() + "'");
             }
         }
+        refuseConflicts(files);
         Set<String> paths = new HashSet<>();
         files.forEach(f -> paths.add(f.path()));
         for (ImageEntry image : images) {
             if (!paths.contains(image.path())) {
                 throw new BundleException("manifest image " + image.ref() + ": '" + image.path() + "' is not a listed file");
+            }
+        }
+    }
+
+    /**
+     * Paths that cannot all be files in one tree: a file that is also another's directory ('bin' and 'bin/kubeadm'),
+     * or two paths that differ only in letter case (one file on a case-insensitive file system). Refused here, when
+     * the manifest is read, so verify and extract refuse the same bundles with the same message before any byte.
+     */
+    private static void refuseConflicts(List<FileEntry> files) {
+        Map<String, String> byFolded = new HashMap<>();
+        Map<String, String> directories = new HashMap<>();
+        for (FileEntry f : files) {
+            String p = f.path();
+            String other = byFolded.putIfAbsent(p.toLowerCase(Locale.ROOT), p);
+            if (other != null) {
+                throw new BundleException("manifest files '" + other + "' and '" + p + "' differ only in letter case");
+            }
+            for (int i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) {
+                directories.putIfAbsent(p.substring(0, i).toLowerCase(Locale.ROOT), p);
+            }
+        }
+        for (FileEntry f : files) {
+            String inside = directories.get(f.path().toLowerCase(Locale.ROOT));
+            if (inside != null) {
+                throw new BundleException("manifest file '" + f.path() + "' is also a directory of '" + inside + "'");
             }
         }
     }

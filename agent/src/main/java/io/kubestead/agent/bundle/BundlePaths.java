@@ -4,6 +4,10 @@ package io.kubestead.agent.bundle;
 final class BundlePaths {
     static final String MANIFEST = "manifest.json";
     static final String SIGNATURE = "manifest.sig";
+    /** Written by extraction beside manifest.json: its SHA-256, so only an extracted bundle is ever replaced. */
+    static final String MARKER = ".kubestead-extracted";
+    /** Top-level names a bundle's files may not take (compared in lower case). */
+    static final java.util.Set<String> RESERVED = java.util.Set.of(MANIFEST, SIGNATURE, MARKER);
     private static final int MAX_LENGTH = 4096;
 
     private BundlePaths() {

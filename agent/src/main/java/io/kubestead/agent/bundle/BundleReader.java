@@ -1,9 +1,7 @@
 package io.kubestead.agent.bundle;
 
 import io.kubestead.agent.bundle.BundleManifest.FileEntry;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,20 +59,22 @@ public final class BundleReader {
 
     private BundleManifest read(Path bundle, EntrySink sink) {
         String name = bundle.getFileName().toString();
-        try (InputStream file = Files.newInputStream(bundle);
-             BufferedInputStream buffered = new BufferedInputStream(file, 1 << 16);
-             InputStream raw = Compression.detect(buffered).decompress(buffered);
-             TarArchiveInputStream tar = new TarArchiveInputStream(raw, "UTF-8");
+        boolean finished = false;
+        try (TarArchiveInputStream tar = BoundedTarInputStream.open(bundle);
              HashingWriter pipe = new HashingWriter()) {
             BundleManifest manifest = new Pass(tar, sink, pipe).run();
             sink.finish();
+            finished = true;
             return manifest;
         } catch (BundleException e) {
-            sink.abort();
             throw new BundleException("bundle " + name + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            sink.abort();
             throw new BundleException("bundle " + name + ": cannot read (truncated or corrupt?): " + e.getMessage(), e);
+        } finally {
+            // also on an Error (out of memory, a stack overflow): nothing half-extracted stays behind
+            if (!finished) {
+                sink.abort();
+            }
         }
     }
 

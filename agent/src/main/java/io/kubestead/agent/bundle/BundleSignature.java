@@ -1,9 +1,9 @@
 package io.kubestead.agent.bundle;
 
+import io.kubestead.agent.spec.InputFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -123,7 +123,9 @@ public final class BundleSignature {
      */
     public static Optional<PublicKey> trustedKey(Path file) throws IOException {
         if (file != null) {
-            return Optional.of(readPublicKey(Files.readAllBytes(file), file.toString()));
+            // a user-named file: only a regular file of key size (a FIFO or /dev/zero is refused, not read)
+            return Optional.of(readPublicKey(InputFile.read(file, InputFile.PEM_LIMIT),
+                    io.kubestead.agent.spec.Shown.quoted(file.toString())));
         }
         return builtInTrustedKey();
     }

@@ -24,8 +24,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * Packs a staging directory into a bundle: manifest.json, manifest.sig, then every file in sorted path order,
  * all with the manifest's created time, uid/gid 0 and mode 0755 or 0644 (as the staged file is executable or not),
- * so the same inputs give a byte-identical bundle. Top-level manifest.json/manifest.sig in the staging directory
- * (an extracted bundle) are not packed as files.
+ * so the same inputs give a byte-identical bundle. Top-level manifest.json, manifest.sig and .kubestead-extracted in
+ * the staging directory (an extracted bundle) are not packed as files.
  */
 public final class BundleWriter {
     /** What the manifest says besides the files. */
@@ -84,6 +84,10 @@ public final class BundleWriter {
      */
     public void write(Path staging, BundleManifest manifest, PrivateKey key, Path out) {
         byte[] json = manifest.toJson();
+        if (json.length > BundleManifest.MAX_BYTES) {
+            throw new BundleException("the manifest for " + manifest.files().size() + " files is " + json.length
+                    + " bytes, more than readers accept (" + BundleManifest.MAX_BYTES + "); pack fewer files");
+        }
         Date mtime = Date.from(manifest.createdInstant());
         Path dir = out.toAbsolutePath().getParent();
         Path tmp = null;
@@ -181,7 +185,7 @@ public final class BundleWriter {
                 if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     throw new BundleException("staged '" + rel + "' is a link or special file; bundles hold regular files only");
                 }
-                if (!rel.equals(BundlePaths.MANIFEST) && !rel.equals(BundlePaths.SIGNATURE)) {
+                if (!rel.equals(BundlePaths.MANIFEST) && !rel.equals(BundlePaths.SIGNATURE) && !rel.equals(BundlePaths.MARKER)) {
                     paths.add(rel);
                 }
             }

@@ -20,6 +20,11 @@ public enum Compression {
     /** Level 9: near zstd's best ratio on binaries while packing a GiB in tens of seconds. */
     static final int ZSTD_LEVEL = 9;
     private static final int GZIP_OS_UNIX = 3;
+    /**
+     * The largest zstd window a reader accepts: 16 MiB, room for any level up to 19 (level 9 uses 4 MiB). zstd's own
+     * default lets a frame claim 128 MiB of native memory, which a hostile bundle would get before its signature.
+     */
+    static final int ZSTD_WINDOW_LOG_MAX = 24;
 
     private final String extension;
 
@@ -57,7 +62,7 @@ public enum Compression {
 
     InputStream decompress(InputStream in) throws IOException {
         return switch (this) {
-            case ZSTD -> new ZstdInputStreamNoFinalizer(in);
+            case ZSTD -> new ZstdInputStreamNoFinalizer(in).setLongMax(ZSTD_WINDOW_LOG_MAX);
             case GZIP -> new GZIPInputStream(in, 1 << 16);
             case NONE -> in;
         };

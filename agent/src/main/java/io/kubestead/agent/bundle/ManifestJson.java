@@ -17,10 +17,16 @@ import java.util.Map;
  * manifest.json read into plain values (Map, List, String, BigDecimal, Boolean, null) with Jackson's streaming
  * parser. Not databind's tree: setting up an ObjectMapper costs about 0.1 s of every {@code bundle verify}, for a
  * document this small. Jackson does all the tokenising; this only stacks the tokens, refusing duplicate keys,
- * nesting deeper than {@link #MAX_DEPTH} and anything after the top-level value.
+ * nesting deeper than {@link #MAX_DEPTH}, more than {@link #MAX_VALUES} values, strings longer than
+ * {@link #MAX_STRING} and anything after the top-level value. The limits bound the memory of what is built (a few
+ * tens of MiB) before a word of it is checked: an unsigned manifest of 8 MiB of "{}" would otherwise be 3 million maps.
  */
 final class ManifestJson {
     static final int MAX_DEPTH = 8;
+    /** Four per file (the object and its three fields): room for 100,000 files. */
+    static final int MAX_VALUES = 400_000;
+    /** A path is at most 4096 characters; nothing in a manifest is longer. */
+    static final int MAX_STRING = 16 << 10;
 
     private ManifestJson() {
     }
@@ -28,13 +34,14 @@ final class ManifestJson {
     /** The top-level value, or null for an empty document. */
     static Object read(byte[] json) throws IOException {
         JsonFactory factory = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build();
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                        .maxStringLength(MAX_STRING).build()).build();
         try (JsonParser p = factory.createParser(json)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 return null;
             }
-            Object value = value(p);
+            Object value = value(p, new int[1]);
             if (p.nextToken() != null) {
                 throw new JsonParseException(p, "content after the top-level value");
             }
@@ -42,21 +49,24 @@ final class ManifestJson {
         }
     }
 
-    /** The value starting at the parser's current token. */
-    private static Object value(JsonParser p) throws IOException {
+    /** The value starting at the parser's current token; {@code count[0]} counts the values read so far. */
+    private static Object value(JsonParser p, int[] count) throws IOException {
+        if (++count[0] > MAX_VALUES) {
+            throw new JsonParseException(p, "more than " + MAX_VALUES + " values");
+        }
         switch (p.currentToken()) {
             case START_OBJECT -> {
                 Map<String, Object> object = new LinkedHashMap<>();
                 for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
                     p.nextToken();
-                    object.put(key, value(p));
+                    object.put(key, value(p, count));
                 }
                 return object;
             }
             case START_ARRAY -> {
                 List<Object> array = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(value(p));
+                    array.add(value(p, count));
                 }
                 return array;
             }

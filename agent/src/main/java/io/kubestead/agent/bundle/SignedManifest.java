@@ -1,9 +1,6 @@
 package io.kubestead.agent.bundle;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -26,10 +23,7 @@ public final class SignedManifest {
         if (trustedKey == null && !skipSignature) {
             throw new BundleException("bundle " + name + ": no trusted key to check its signature with");
         }
-        try (InputStream file = Files.newInputStream(bundle);
-             BufferedInputStream buffered = new BufferedInputStream(file, 1 << 16);
-             InputStream raw = Compression.detect(buffered).decompress(buffered);
-             TarArchiveInputStream tar = new TarArchiveInputStream(raw, "UTF-8")) {
+        try (TarArchiveInputStream tar = BoundedTarInputStream.open(bundle)) {
             return BundleHead.read(tar).verifiedManifest(trustedKey, skipSignature);
         } catch (BundleException e) {
             throw new BundleException("bundle " + name + ": " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import io.kubestead.agent.bundle.BundleReader;
 import io.kubestead.agent.bundle.BundleSignature;
 import io.kubestead.agent.progress.ConsoleMeter;
 import io.kubestead.agent.progress.Meter;
+import io.kubestead.agent.spec.Shown;
 import io.kubestead.agent.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +56,10 @@ final class BundleCommand implements Callable<Integer> {
             try {
                 key = BundleSignature.trustedKey(publicKey).orElse(null);
             } catch (IOException e) {
-                throw new SpecException("--public-key " + publicKey + " cannot be read: " + e.getMessage());
+                throw new SpecException("--public-key " + Shown.quoted(publicKey.toString()) + ": the file " + e.getMessage()
+                        + "; give bundle-signing.pub from 'installer keygen'");
+            } catch (io.kubestead.agent.bundle.BundleException e) {
+                throw new SpecException("--public-key " + e.getMessage());
             }
             if (key == null && !skip) {
                 throw new SpecException("no trusted bundle key: this agent has none built in; give --public-key FILE"
@@ -96,7 +100,7 @@ final class BundleCommand implements Callable<Integer> {
 
         void check() {
             if (!format.equals("text") && !format.equals("json")) {
-                throw new SpecException("-o " + format + " is not known; use text or json");
+                throw new SpecException("-o " + Shown.value(format) + " is not known; use text or json");
             }
         }
 
@@ -125,7 +129,7 @@ final class BundleCommand implements Callable<Integer> {
 
     static Path existing(Path bundle) {
         if (!Files.isRegularFile(bundle)) {
-            throw new SpecException("bundle " + bundle + " does not exist or is not a file");
+            throw new SpecException("bundle " + Shown.value(bundle.toString()) + " does not exist or is not a file");
         }
         return bundle;
     }
@@ -161,7 +165,8 @@ final class BundleCommand implements Callable<Integer> {
 
     @Command(name = "extract", mixinStandardHelpOptions = true,
             description = {"Verify and extract the bundle into DIR in one pass. DIR is created (its parent must exist)",
-                "or replaces an earlier extracted bundle; a refused bundle leaves DIR as it was."})
+                "or replaces an earlier extraction (marked by its .kubestead-extracted file); any other non-empty DIR",
+                "is refused. A refused bundle leaves DIR as it was."})
     static final class Extract implements Callable<Integer> {
         private final CliEnvironment env;
 

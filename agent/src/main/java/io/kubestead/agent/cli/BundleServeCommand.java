@@ -41,10 +41,12 @@ final class BundleServeCommand implements Callable<Integer> {
         for (String w : words) {
             if (w.startsWith("address=")) {
                 addresses.addAll(Arrays.asList(w.substring(8).split(",")));
-            } else if (w.startsWith("port=") && w.substring(5).matches("[0-9]{1,5}")) {
+            } else if (w.startsWith("port=") && w.substring(5).matches("[0-9]{1,5}")
+                    && Integer.parseInt(w.substring(5)) >= 1 && Integer.parseInt(w.substring(5)) <= 65535) {
                 port = Integer.parseInt(w.substring(5));
             } else {
-                throw new SpecException("bundle-serve: unknown word '" + w + "'; give address=IP,... and port=PORT");
+                throw new SpecException("bundle-serve: unknown word " + io.kubestead.agent.spec.Shown.quoted(w)
+                        + "; give address=IP,... and port=PORT (1-65535)");
             }
         }
         if (addresses.isEmpty()) {

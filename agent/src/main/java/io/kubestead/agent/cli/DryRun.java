@@ -17,7 +17,9 @@ final class DryRun {
     private DryRun() {
     }
 
+    /** The dry-run host on {@code dir} (checked by the words' parser), which is created and marked now. */
     static Host host(Path dir, ActionLog log) {
+        io.kubestead.agent.spec.DryRunDir.claim(dir);
         return new RootedHost("dry-run", dir, cmd -> new ExecResult(cmd, 0, "", ""), log);
     }
 

@@ -2,6 +2,7 @@ package io.kubestead.agent.cli;
 
 import io.kubestead.agent.plan.PhaseFailedException;
 import io.kubestead.agent.preflight.PreflightException;
+import io.kubestead.agent.spec.Shown;
 import io.kubestead.agent.spec.SpecException;
 import picocli.CommandLine;
 
@@ -25,14 +26,14 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler, Command
         var err = cmd.getErr();
         Throwable cause = ex instanceof PhaseFailedException && ex.getCause() != null ? ex.getCause() : ex;
         if (cause instanceof SpecException) {
-            err.println("kubestead: " + cause.getMessage());
+            err.println(line(cause.getMessage()));
             return USAGE;
         }
         if (cause instanceof PreflightException) {
-            err.println("kubestead: " + cause.getMessage());
+            err.println(line(cause.getMessage()));
             return PREFLIGHT;
         }
-        err.println("kubestead: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+        err.println(line(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
         if (stacktrace) {
             ex.printStackTrace(err);
         }
@@ -46,11 +47,19 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler, Command
         if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
                 && !u.getUnmatched().isEmpty()) {
             // a mistyped subcommand: name the closest ones, as a mistyped word does
-            err.println("kubestead: unknown command '" + u.getUnmatched().get(0) + "'; did you mean "
-                    + u.getSuggestions().get(0) + "?" + help);
+            err.println(line("unknown command " + Shown.quoted(u.getUnmatched().get(0)) + "; did you mean "
+                    + u.getSuggestions().get(0) + "?" + help));
             return USAGE;
         }
-        err.println("kubestead: " + ex.getMessage() + help);
+        err.println(line(ex.getMessage() + help));
         return USAGE;
+    }
+
+    /**
+     * The one error line: whatever a message echoes of the input, control characters are shown as escapes, so it
+     * stays one line and cannot drive the terminal (messages quote the words they name through {@link Shown}).
+     */
+    static String line(String message) {
+        return "kubestead: " + Shown.escape(message);
     }
 }

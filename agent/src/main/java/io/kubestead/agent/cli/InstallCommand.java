@@ -34,7 +34,7 @@ final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         InstallSpecParser parser = new InstallSpecParser(env.facts().hostName(), env.facts().primaryAddress(),
-                env.workingDir(), env.prompter(), env.bundleVersions());
+                env.facts().localAddresses(), env.workingDir(), env.prompter(), env.bundleVersions());
         InstallSpec spec = parser.parse(words);
         if (spec.dryRun().isEmpty() && !env.root()) {
             env.err().println("kubestead: install changes this host and must run as root; use sudo,"
@@ -59,11 +59,12 @@ final class InstallCommand implements Callable<Integer> {
                 .map(io.kubestead.agent.spec.InstallSpecJson::read);
         Plan plan = InstallPlan.create(spec, env.installContext(), previous, host);
         java.util.Set<String> skip = PlanExecution.checkSkips(plan, skipPhases);
-        if (InstallState.resetIfSettingsChanged(host, spec, execution.state())) {
-            env.out().println("The install settings changed since the last run: every step checks its work again.");
-        }
         execution.run(plan, "Load balancer: " + spec.loadBalancer().describe() + "\n# API endpoint: "
-                + spec.controlPlaneEndpoint() + "\n# " + version, skip);
+                + spec.controlPlaneEndpoint() + "\n# " + version, skip, () -> {
+                    if (InstallState.resetIfSettingsChanged(host, spec, execution.state())) {
+                        env.out().println("The install settings changed since the last run: every step checks its work again.");
+                    }
+                });
         new JoinPrintout(env).print(host, spec);
         previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint())
                         || !java.util.Objects.equals(p.apiNameTarget(), spec.apiNameTarget())

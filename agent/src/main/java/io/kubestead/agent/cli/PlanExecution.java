@@ -59,9 +59,17 @@ final class PlanExecution {
 
     /** Runs the plan without the phases named in {@code skip} (checked with {@link #checkSkips}). */
     void run(Plan plan, String summary, Set<String> skip) {
+        run(plan, summary, skip, () -> { });
+    }
+
+    /**
+     * As above; {@code beforeFirstPhase} is the command's own change to the host (forgetting progress), made only
+     * once every phase has checked its inputs, so refused input leaves the host as it was.
+     */
+    void run(Plan plan, String summary, Set<String> skip, Runnable beforeFirstPhase) {
         PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
                 env.clock(), dryRun.isPresent(), state());
-        new PlanRunner().run(plan, ctx, skip);
+        new PlanRunner().run(plan, ctx, skip, beforeFirstPhase);
         dryRun.ifPresent(dir -> DryRun.writePlan(dir, plan, log, summary, env.clock()));
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,16 +43,19 @@ final class PreflightCommand implements Callable<Integer> {
         Role r = switch (role) {
             case "master" -> Role.MASTER;
             case "worker" -> Role.WORKER;
-            default -> throw new io.kubestead.agent.spec.SpecException("--role=" + role + ": give master or worker");
+            default -> throw new io.kubestead.agent.spec.SpecException("--role=" + io.kubestead.agent.spec.Shown.value(role)
+                    + ": give master or worker");
         };
         if (!output.equals("text") && !output.equals("json")) {
-            throw new io.kubestead.agent.spec.SpecException("-o " + output + ": give text or json");
+            throw new io.kubestead.agent.spec.SpecException("-o " + io.kubestead.agent.spec.Shown.value(output)
+                    + ": give text or json");
         }
         List<String> filtered = words.stream().filter(w -> !w.equals("yes")).toList();
         InstallSpec spec = new InstallSpecParser(env.facts().hostName(), env.facts().primaryAddress(),
-                env.workingDir(), io.kubestead.agent.spec.Prompter.NONE).parse(append(filtered, "yes"));
+                env.facts().localAddresses(), env.workingDir(), io.kubestead.agent.spec.Prompter.NONE,
+                io.kubestead.agent.spec.BundleVersion.Lookup.NONE).parse(append(filtered, "yes"));
         Host host = env.realHost().apply(new ActionLog());
-        Preflight preflight = new Preflight(Checks.forRole(r, spec.nodeName()), spec.preflightIgnore());
+        Preflight preflight = new Preflight(Checks.forRole(r, spec.nodeName(), r == Role.MASTER ? spec.externalBalancer() : Optional.empty()), spec.preflightIgnore());
         List<Map<String, Object>> rows = new ArrayList<>();
         try {
             preflight.run(host, o -> {

@@ -10,6 +10,7 @@ import io.kubestead.agent.spec.Words;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -42,8 +43,8 @@ final class SetEndpointCommand implements Callable<Integer> {
         Optional<String> localMaster = host.exists("/etc/kubernetes/manifests/kube-apiserver.yaml")
                 ? Optional.of(env.facts().hostName().toLowerCase()) : Optional.empty();
         Plan plan = EndpointPlan.create(spec, localMaster, host);
-        execution.state().forget(plan.name()); // each call brings new words: every step runs
-        execution.run(plan, "set-endpoint " + spec.endpoint());
+        // each call brings new words: every step runs
+        execution.run(plan, "set-endpoint " + spec.endpoint(), Set.of(), () -> execution.state().forget(plan.name()));
         env.out().println("This node now reaches the API at " + spec.endpoint() + ".");
         return 0;
     }

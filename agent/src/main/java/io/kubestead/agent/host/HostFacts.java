@@ -16,14 +16,36 @@ import java.util.Optional;
  * Read-only facts about the local machine that choose defaults: its host name and primary address. Reading them
  * changes nothing, so a dry-run reads them from the real machine too.
  */
-public record HostFacts(String hostName, String primaryAddress, String packageManager) {
+public record HostFacts(String hostName, String primaryAddress, String packageManager, List<String> localAddresses) {
+
+    /** {@code localAddresses}: every address of this host with its prefix length, {@code 10.0.0.5/24}. */
+    public HostFacts {
+        localAddresses = List.copyOf(localAddresses);
+    }
+
+    public HostFacts(String hostName, String primaryAddress, String packageManager) {
+        this(hostName, primaryAddress, packageManager, List.of());
+    }
 
     public HostFacts(String hostName, String primaryAddress) {
         this(hostName, primaryAddress, null);
     }
 
     public static HostFacts detect() {
-        return new HostFacts(detectHostName(), detectPrimaryAddress().orElse(null), detectPackageManager());
+        return new HostFacts(detectHostName(), detectPrimaryAddress().orElse(null), detectPackageManager(),
+                detectLocalAddresses());
+    }
+
+    /** The addresses of every interface, with prefix lengths; none when the interfaces cannot be listed. */
+    static List<String> detectLocalAddresses() {
+        try {
+            return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                    .flatMap(ni -> ni.getInterfaceAddresses().stream())
+                    .map(a -> a.getAddress().getHostAddress().replaceFirst("%.*$", "") + "/" + a.getNetworkPrefixLength())
+                    .toList();
+        } catch (SocketException e) {
+            return List.of();
+        }
     }
 
     /** apt, dnf or yum: which package manager the machine has, by the program's presence. */

@@ -7,9 +7,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -72,8 +74,9 @@ public final class RootedHost implements Host {
         Path target = resolve(path);
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
-                    PosixFilePermissions.asFileAttribute(permissions(0600)));
+            removeStaleTemporaries(path, target);
+            Path tmp = Files.createTempFile(target.getParent(), TemporaryName.prefix(target.getFileName().toString()),
+                    TemporaryName.SUFFIX, PosixFilePermissions.asFileAttribute(permissions(0600)));
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                     ch.write(java.nio.ByteBuffer.wrap(content));
@@ -92,6 +95,38 @@ public final class RootedHost implements Host {
             throw new HostException("cannot write " + path + ": " + e.getMessage(), e);
         }
         log.add(String.format("write %s (mode %04o, %d bytes)", path, mode, content.length));
+    }
+
+    /**
+     * Removes what killed runs left of this writer's temporaries for {@code target}: a kill between creating the
+     * temporary and renaming it leaves one (mode 0600) beside the file. The phase that was writing was not recorded
+     * as finished, so the rerun writes the same file again and clears them here. Only regular files named as this
+     * writer names its temporaries go, and only when no live process can still be writing them.
+     */
+    private void removeStaleTemporaries(String path, Path target) throws IOException {
+        String name = target.getFileName().toString();
+        List<Path> stale = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(target.getParent(),
+                p -> TemporaryName.of(name, p.getFileName().toString()).isPresent())) {
+            for (Path p : s) {
+                TemporaryName t = TemporaryName.of(name, p.getFileName().toString()).orElseThrow();
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue; // its writer finished meanwhile
+                }
+                if (a.isRegularFile() && t.stale(a.lastModifiedTime().toInstant())) {
+                    stale.add(p);
+                }
+            }
+        }
+        String dir = path.substring(0, path.lastIndexOf('/') + 1);
+        for (Path p : stale) {
+            if (Files.deleteIfExists(p)) {
+                log.add("delete " + dir + p.getFileName() + " (left by a killed run)");
+            }
+        }
     }
 
     @Override

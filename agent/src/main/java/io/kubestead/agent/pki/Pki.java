@@ -33,6 +33,25 @@ public final class Pki {
         return new Pki(KeyPool.perCpu(), new SecureRandom());
     }
 
+    /**
+     * Checks the CAs the words bring (readable PEM, key matching the certificate, a CA, valid now) and each against
+     * a CA already on the host, writing nothing: the install runs this before its first phase changes the host.
+     */
+    public static void checkProvided(Host host, PkiRequest req) {
+        for (Map.Entry<CaKind, ProvidedCa> e : req.providedCas().entrySet()) {
+            CaPair provided = CaLoader.provided(e.getKey(), e.getValue(), req.now());
+            CaLoader.existing(host, e.getKey(), req.now()).ifPresent(existing -> sameCa(existing, provided, e.getValue()));
+        }
+    }
+
+    /** An existing CA is never replaced: a brought one must be that very CA. */
+    private static void sameCa(CaPair existing, CaPair provided, ProvidedCa given) {
+        if (!existing.cert().equals(provided.cert())) {
+            throw new SpecException(given.certSource() + " differs from the CA already at "
+                    + PkiPaths.crt(existing.kind().baseName()) + "; an existing CA is never replaced, remove the word or the old CA");
+        }
+    }
+
     public PkiResult ensure(Host host, PkiRequest req) {
         KubeadmProfile profile = new KubeadmProfile(req);
         List<CertSpec> leaves = profile.leaves();
@@ -57,9 +76,8 @@ public final class Pki {
             ProvidedCa given = req.providedCas().get(kind);
             CaPair provided = given == null ? null : CaLoader.provided(kind, given, req.now());
             if (existing.isPresent()) {
-                if (provided != null && !existing.get().cert().equals(provided.cert())) {
-                    throw new SpecException(given.certSource() + " differs from the CA already at "
-                            + PkiPaths.crt(kind.baseName()) + "; an existing CA is never replaced, remove the word or the old CA");
+                if (provided != null) {
+                    sameCa(existing.get(), provided, given);
                 }
                 cas.put(kind, existing.get());
             } else if (provided != null) {

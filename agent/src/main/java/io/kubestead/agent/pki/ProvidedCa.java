@@ -1,8 +1,8 @@
 package io.kubestead.agent.pki;
 
+import io.kubestead.agent.spec.InputFile;
+import io.kubestead.agent.spec.Shown;
 import io.kubestead.agent.spec.SpecException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -13,15 +13,16 @@ public record ProvidedCa(String certSource, byte[] certPem, String keySource, by
 
     /** Reads the user's files from the machine the agent runs on; {@code key} may be null. */
     public static ProvidedCa fromFiles(CaKind kind, Path cert, Path key) {
-        return new ProvidedCa(kind.certWord() + "=" + cert, read(kind.certWord(), cert),
-                key == null ? kind.keyWord() : kind.keyWord() + "=" + key, key == null ? null : read(kind.keyWord(), key));
+        return new ProvidedCa(Shown.value(kind.certWord() + "=" + cert), read(kind.certWord(), cert),
+                Shown.value(key == null ? kind.keyWord() : kind.keyWord() + "=" + key), key == null ? null : read(kind.keyWord(), key));
     }
 
     private static byte[] read(String word, Path file) {
         try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new SpecException(word + "=" + file + " cannot be read (" + e.getMessage() + "); give a readable PEM file");
+            return InputFile.read(file, InputFile.PEM_LIMIT);
+        } catch (InputFile.Refused e) {
+            throw new SpecException("word " + Shown.quoted(word + "=" + file) + ": the file " + e.getMessage()
+                    + "; give a PEM file");
         }
     }
 }

@@ -22,5 +22,13 @@ public interface Phase {
         return true;
     }
 
+    /**
+     * Checks this phase's inputs (the files its words name, the bundle it needs) and changes nothing: the runner asks
+     * every phase of the plan before the first one runs, in a dry-run too, so bad input is refused before the first
+     * host change. A phase whose inputs are fine, or that has none, does nothing here.
+     */
+    default void validate(PhaseContext ctx) throws Exception {
+    }
+
     void run(PhaseContext ctx) throws Exception;
 }

@@ -2,9 +2,11 @@ package io.kubestead.agent.preflight;
 
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.Host;
+import io.kubestead.agent.spec.HostPort;
 import io.kubestead.agent.spec.NodePorts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -20,6 +22,11 @@ public final class Checks {
 
     /** Every check for the role, in the order they run. */
     public static List<Check> forRole(Role role, String nodeName) {
+        return forRole(role, nodeName, Optional.empty());
+    }
+
+    /** Every check for the role, and with a balancer of the user's, the checks of its address. */
+    public static List<Check> forRole(Role role, String nodeName, Optional<HostPort> externalBalancer) {
         List<Check> checks = new ArrayList<>();
         checks.add(check("root", "runs as root", Checks::root));
         checks.add(check("arch", "64-bit Linux", Checks::arch));
@@ -33,6 +40,8 @@ public final class Checks {
         checks.add(check("time-sync", "the clock is synchronised", Checks::timeSync));
         checks.add(check("kernel-modules", "overlay and br_netfilter are available", Checks::kernelModules));
         checks.add(check("earlier-install", "no other Kubernetes install is on this host", Checks::earlierInstall));
+        externalBalancer.ifPresent(lb -> checks.add(check("load-balancer", "the load balancer " + lb
+                + " resolves and answers", h -> loadBalancer(h, lb))));
         return checks;
     }
 
@@ -165,6 +174,27 @@ public final class Checks {
         return missing.isEmpty() ? CheckResult.pass("available")
                 : CheckResult.fail("kernel module(s) " + missing + " cannot be loaded; install the kernel's extra"
                         + " modules package (e.g. linux-modules-extra) or use a kernel that has them");
+    }
+
+    /**
+     * A balancer name that does not resolve stops every node later, so it fails here; one that does not answer yet
+     * only warns, since many balancers accept connections only once a backend (this master, not yet running) is up.
+     */
+    static CheckResult loadBalancer(Host host, HostPort lb) {
+        String address = lb.host();
+        if (!lb.hostIsIp()) {
+            ExecResult r = host.run("getent", "ahosts", lb.host());
+            if (!r.ok() || r.stdout().isBlank()) {
+                return CheckResult.fail("load-balancer-address=" + lb + ": the name " + lb.host()
+                        + " does not resolve on this host; add it to DNS or /etc/hosts, or give the balancer's IP");
+            }
+            address = r.stdout().strip().split("\\s+")[0];
+        }
+        ExecResult tcp = host.run("timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/\"$0\"/\"$1\"", address,
+                Integer.toString(lb.port()));
+        return tcp.ok() ? CheckResult.pass(lb + " (" + address + ") answers on TCP")
+                : CheckResult.warn(lb + " (" + address + ") does not answer on TCP yet; fine if it listens"
+                        + " only once a backend is up, otherwise check the balancer before kubeadm waits for it");
     }
 
     static CheckResult earlierInstall(Host host) {

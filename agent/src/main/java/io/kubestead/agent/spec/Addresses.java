@@ -3,6 +3,8 @@ package io.kubestead.agent.spec;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Strict IP literal checks: no DNS lookups, no leading-zero or short forms of IPv4. */
@@ -31,6 +33,83 @@ public final class Addresses {
 
     public static boolean isIp(String s) {
         return isIpv4(s) || isIpv6(s);
+    }
+
+    /**
+     * Why {@code ip} (an IP literal) cannot be a node's address or a VIP other hosts reach: loopback, unspecified,
+     * multicast, link-local or the IPv4 broadcast address; empty when it can be.
+     */
+    public static Optional<String> nodeAddressProblem(String ip) {
+        InetAddress a = literal(ip);
+        if (a.isAnyLocalAddress()) {
+            return Optional.of("is the unspecified address");
+        }
+        if (a.isLoopbackAddress()) {
+            return Optional.of("is a loopback address");
+        }
+        if (a.isMulticastAddress()) {
+            return Optional.of("is a multicast address");
+        }
+        if (a.isLinkLocalAddress()) {
+            return Optional.of("is a link-local address");
+        }
+        if (ip.equals("255.255.255.255")) {
+            return Optional.of("is the broadcast address");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why {@code vip} cannot be a virtual IP of this host: it is one of {@code own} (addresses of this host, each
+     * optionally with its prefix length, {@code 10.0.0.5/24}), or the network or broadcast address of one of their
+     * subnets; empty when it can be.
+     */
+    public static Optional<String> vipProblem(String vip, List<String> own) {
+        boolean v6 = isIpv6(vip);
+        BigInteger v = toNumber(vip);
+        for (String entry : own) {
+            int slash = entry.indexOf('/');
+            String ip = slash < 0 ? entry : entry.substring(0, slash);
+            if (isIp(ip) && isIpv6(ip) == v6 && toNumber(ip).equals(v)) {
+                return Optional.of("is this host's own address");
+            }
+        }
+        int max = v6 ? 128 : 32;
+        for (String entry : own) {
+            int slash = entry.indexOf('/');
+            if (slash < 0 || !isIp(entry.substring(0, slash)) || isIpv6(entry.substring(0, slash)) != v6
+                    || !entry.substring(slash + 1).matches("\\d{1,3}")) {
+                continue;
+            }
+            int prefix = Integer.parseInt(entry.substring(slash + 1));
+            if (prefix >= max - 1) {
+                continue; // /31, /32 (and /127, /128) have no network or broadcast address to avoid
+            }
+            BigInteger mask = Cidr.mask(prefix, max);
+            BigInteger network = toNumber(entry.substring(0, slash)).and(mask);
+            if (!v.and(mask).equals(network)) {
+                continue;
+            }
+            String subnet = fromNumber(network, v6) + "/" + prefix;
+            if (v.equals(network)) {
+                return Optional.of("is the network address of this host's subnet " + subnet);
+            }
+            if (!v6 && v.equals(network.or(BigInteger.ONE.shiftLeft(max - prefix).subtract(BigInteger.ONE)))) {
+                return Optional.of("is the broadcast address of this host's subnet " + subnet);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static InetAddress literal(String ip) {
+        if (!isIp(ip)) {
+            throw new IllegalArgumentException("not an IP address: " + Shown.quoted(ip));
+        }
+        try {
+            return InetAddress.getByName(ip);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: " + Shown.quoted(ip), e);
+        }
     }
 
     /** The address as an unsigned number, for CIDR arithmetic. */

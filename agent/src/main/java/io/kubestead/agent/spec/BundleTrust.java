@@ -1,6 +1,5 @@
 package io.kubestead.agent.spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -17,11 +16,8 @@ public record BundleTrust(Path publicKey, boolean skipSignature) {
     }
 
     static BundleTrust from(Words w) {
-        Path key = w.value("bundle-public-key").map(s -> Path.of(s).toAbsolutePath()).orElse(null);
-        if (key != null && !Files.isReadable(key)) {
-            throw new SpecException("word 'bundle-public-key=" + w.value("bundle-public-key").orElseThrow()
-                    + "': no readable file there; give the installer's bundle-signing.pub");
-        }
+        Path key = w.has("bundle-public-key")
+                ? InstallSpecParser.inputFile(w, "bundle-public-key", "give the installer's bundle-signing.pub") : null;
         return new BundleTrust(key, w.has("insecure-skip-bundle-signature"));
     }
 

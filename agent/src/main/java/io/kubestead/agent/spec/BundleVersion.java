@@ -38,8 +38,8 @@ public record BundleVersion(String version, String source) {
         try {
             held = KubernetesVersion.parse(b.version());
         } catch (IllegalArgumentException e) {
-            throw new SpecException("the air-gap bundle (" + b.source() + ") names Kubernetes '" + b.version()
-                    + "', which is not a version; use a bundle built by 'installer airgap build'");
+            throw new SpecException("the air-gap bundle (" + b.source() + ") names Kubernetes " + Shown.quoted(b.version())
+                    + ", which is not a version; use a bundle built by 'installer airgap build'");
         }
         if (!held.supported()) {
             throw new SpecException("the air-gap bundle (" + b.source() + ") holds Kubernetes " + held
@@ -47,7 +47,7 @@ public record BundleVersion(String version, String source) {
                     + " supported version");
         }
         if (given.isPresent() && !agrees(word.orElseThrow(), given.get(), held)) {
-            throw new SpecException("word 'kubernetes-version=" + word.orElseThrow() + "' asks for Kubernetes " + given.get()
+            throw new SpecException("word " + Shown.quoted("kubernetes-version=" + word.orElseThrow()) + " asks for Kubernetes " + given.get()
                     + " but the air-gap bundle (" + b.source() + ") holds " + held + "; drop the word to install " + held
                     + ", or use the bundle built for " + given.get());
         }

@@ -9,28 +9,28 @@ public record Cidr(String network, int prefix, boolean ipv6) {
         String s = text.strip();
         int slash = s.indexOf('/');
         if (slash < 0) {
-            throw new IllegalArgumentException("'" + s + "' has no prefix length, e.g. 10.96.0.0/12");
+            throw new IllegalArgumentException(Shown.quoted(s) + " has no prefix length, e.g. 10.96.0.0/12");
         }
         String ip = s.substring(0, slash);
         String len = s.substring(slash + 1);
         boolean v6 = Addresses.isIpv6(ip);
         if (!v6 && !Addresses.isIpv4(ip)) {
-            throw new IllegalArgumentException("'" + ip + "' is not an IP address");
+            throw new IllegalArgumentException(Shown.quoted(ip) + " is not an IP address");
         }
         int max = v6 ? 128 : 32;
         if (!len.matches("\\d{1,3}") || Integer.parseInt(len) > max) {
-            throw new IllegalArgumentException("prefix length '" + len + "' must be 0-" + max);
+            throw new IllegalArgumentException("prefix length " + Shown.quoted(len) + " must be 0-" + max);
         }
         int prefix = Integer.parseInt(len);
         BigInteger n = Addresses.toNumber(ip);
         if (!n.equals(n.and(mask(prefix, max)))) {
-            throw new IllegalArgumentException("'" + s + "' has host bits set; the network is "
+            throw new IllegalArgumentException(Shown.quoted(s) + " has host bits set; the network is "
                     + Addresses.fromNumber(n.and(mask(prefix, max)), v6) + "/" + prefix);
         }
         return new Cidr(Addresses.fromNumber(n, v6), prefix, v6);
     }
 
-    private static BigInteger mask(int prefix, int max) {
+    static BigInteger mask(int prefix, int max) {
         BigInteger all = BigInteger.ONE.shiftLeft(max).subtract(BigInteger.ONE);
         BigInteger host = BigInteger.ONE.shiftLeft(max - prefix).subtract(BigInteger.ONE);
         return all.xor(host);

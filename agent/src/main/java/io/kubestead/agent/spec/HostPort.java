@@ -26,18 +26,18 @@ public record HostPort(String host, int port) {
         if (s.startsWith("[")) {
             int close = s.indexOf(']');
             if (close < 0) {
-                throw new IllegalArgumentException("'" + s + "' opens '[' without closing it");
+                throw new IllegalArgumentException(Shown.quoted(s) + " opens '[' without closing it");
             }
             host = s.substring(1, close);
             String rest = s.substring(close + 1);
             if (!rest.isEmpty()) {
                 if (!rest.startsWith(":")) {
-                    throw new IllegalArgumentException("expected ':PORT' after ']' in '" + s + "'");
+                    throw new IllegalArgumentException("expected ':PORT' after ']' in " + Shown.quoted(s));
                 }
                 port = rest.substring(1);
             }
             if (!Addresses.isIpv6(host)) {
-                throw new IllegalArgumentException("'" + host + "' in brackets is not an IPv6 address");
+                throw new IllegalArgumentException(Shown.quoted(host) + " in brackets is not an IPv6 address");
             }
         } else {
             int colon = s.indexOf(':');
@@ -47,14 +47,14 @@ public record HostPort(String host, int port) {
             host = colon < 0 ? s : s.substring(0, colon);
             port = colon < 0 ? null : s.substring(colon + 1);
             if (!Addresses.isIpv4(host) && !isDnsName(host)) {
-                throw new IllegalArgumentException("'" + host + "' is neither an IP address nor a DNS name"
+                throw new IllegalArgumentException(Shown.quoted(host) + " is neither an IP address nor a DNS name"
                         + " (letters, digits, '-' and '.', labels up to 63 characters)");
             }
         }
         int p = defaultPort;
         if (port != null) {
             if (!port.matches("\\d{1,5}")) {
-                throw new IllegalArgumentException("port '" + port + "' is not a number");
+                throw new IllegalArgumentException("port " + Shown.quoted(port) + " is not a number");
             }
             p = Integer.parseInt(port);
         }

@@ -124,4 +124,9 @@ public record InstallSpec(
         m.put("bundleServerPort", bundleServerPort);
         return m;
     }
+
+    /** The user's balancer, when the mode is external. */
+    public Optional<HostPort> externalBalancer() {
+        return loadBalancer.mode() == LoadBalancer.Mode.EXTERNAL ? Optional.of(loadBalancer.external()) : Optional.empty();
+    }
 }

@@ -1,7 +1,6 @@
 package io.kubestead.agent.spec;
 
 import io.kubestead.agent.version.KubernetesVersion;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ public final class InstallSpecParser {
 
     private final String hostName;
     private final String primaryAddress;
+    private final List<String> localAddresses;
     private final Path workingDir;
     private final Prompter prompter;
     private final SupportedVersions versions = new SupportedVersions();
@@ -41,6 +41,16 @@ public final class InstallSpecParser {
     /** With the air-gap bundle to take the Kubernetes version from when airgap is given. */
     public InstallSpecParser(String hostName, String primaryAddress, Path workingDir, Prompter prompter,
                              BundleVersion.Lookup bundles) {
+        this(hostName, primaryAddress, List.of(), workingDir, prompter, bundles);
+    }
+
+    /**
+     * With this host's addresses and their prefix lengths ({@code 10.0.0.5/24}), which a {@code vip=} must be none
+     * of, nor the network or broadcast address of their subnets.
+     */
+    public InstallSpecParser(String hostName, String primaryAddress, List<String> localAddresses, Path workingDir,
+                             Prompter prompter, BundleVersion.Lookup bundles) {
+        this.localAddresses = List.copyOf(localAddresses);
         this.hostName = hostName;
         this.primaryAddress = primaryAddress;
         this.workingDir = workingDir;
@@ -50,11 +60,11 @@ public final class InstallSpecParser {
 
     public InstallSpec parse(List<String> args) {
         Words w = Words.parse(args, InstallWords.ALL, "install");
-        Path dryRun = w.has("dry-run")
-                ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize()
-                : null;
+        Path dryRun = DryRunDir.of(w, workingDir).orElse(null);
 
-        Optional<KubernetesVersion> given = w.value("kubernetes-version", versions::resolve, "supported: " + versions.range());
+        // air-gapped, the bundle's version rules: any patch of a supported minor, checked against the bundle below
+        Optional<KubernetesVersion> given = w.value("kubernetes-version",
+                w.has("airgap") ? versions::resolveAnyPatch : versions::resolve, "supported: " + versions.range());
         BundleTrust trust = BundleTrust.from(w);
         KubernetesVersion version = (w.has("airgap")
                 ? BundleVersion.choose(w.value("kubernetes-version"), given, bundles.find(trust, Optional.ofNullable(dryRun)), versions)
@@ -65,12 +75,12 @@ public final class InstallSpecParser {
                 .orElse("api." + clusterName + ".kubestead.internal");
         String nodeName = w.value("node-name", InstallSpecParser::nodeName,
                 "use lower-case letters, digits, '-' and '.'").orElseGet(() -> nodeNameOfHost(hostName));
-        String privateAddress = w.value("private-address", InstallSpecParser::ip, "give an IPv4 or IPv6 address")
+        String privateAddress = w.value("private-address", InstallSpecParser::nodeAddress, NODE_ADDRESS)
                 .orElse(primaryAddress);
         if (privateAddress == null) {
             throw new SpecException("this host has no usable network address; give one with private-address=IP");
         }
-        String publicAddress = w.value("public-address", InstallSpecParser::ip, "give an IPv4 or IPv6 address").orElse(null);
+        String publicAddress = w.value("public-address", InstallSpecParser::nodeAddress, NODE_ADDRESS).orElse(null);
         List<String> sans = w.value("cert-sans", InstallSpecParser::sanList,
                 "give comma-separated DNS names or IPs").orElse(List.of());
         Cidr pods = w.value("pod-cidr", Cidr::parse, "give a network such as 10.244.0.0/16").orElse(Cidr.parse("10.244.0.0/16"));
@@ -89,6 +99,17 @@ public final class InstallSpecParser {
 
         boolean ha = w.has("ha") || w.has("vip");
         LoadBalancer lb = loadBalancer(w, ha);
+        if (lb.mode() == LoadBalancer.Mode.VIP) {
+            List<String> own = new ArrayList<>(localAddresses);
+            own.add(privateAddress);
+            if (publicAddress != null) {
+                own.add(publicAddress);
+            }
+            Addresses.vipProblem(lb.vip(), own).ifPresent(problem -> {
+                throw new SpecException("word " + w.shown("vip") + ": " + problem
+                        + "; give a free address of the masters' subnet that no host holds");
+            });
+        }
         int bundlePort = bundleServerPort(w, lb);
         return new InstallSpec(ha, lb, w.has("taint-control-plane"), w.has("airgap"), version, nodeName,
                 privateAddress, publicAddress, sans, pods, services, clusterName, "cluster.local", apiName,
@@ -122,7 +143,7 @@ public final class InstallSpecParser {
                 "give a port 1-65535").orElse(DEFAULT_INTERNAL_LB_PORT);
         Optional<HostPort> external = w.value("load-balancer-address", s -> HostPort.parse(s, 6443),
                 "give HOST[:PORT], e.g. lb.example.com:6443 or [fd00::10]:6443");
-        Optional<String> vip = w.value("vip", InstallSpecParser::ip, "give the virtual IPv4 or IPv6 address");
+        Optional<String> vip = w.value("vip", InstallSpecParser::nodeAddress, "give a free IPv4 or IPv6 address of the masters' subnet");
         if (external.isPresent() && vip.isPresent()) {
             throw new SpecException("words 'load-balancer-address' and 'vip' both choose how to reach the masters; give one");
         }
@@ -155,7 +176,7 @@ public final class InstallSpecParser {
             try {
                 return new LoadBalancer(LoadBalancer.Mode.EXTERNAL, HostPort.parse(a, 6443), port, null, "entered at the prompt");
             } catch (IllegalArgumentException e) {
-                prompter.ask("'" + a + "' is not HOST[:PORT]: " + e.getMessage() + ". Press Enter to try again.");
+                prompter.ask(Shown.quoted(a) + " is not HOST[:PORT]: " + e.getMessage() + ". Press Enter to try again.");
             }
         }
         throw new SpecException("no valid load balancer address after three tries; give load-balancer-address=HOST:PORT");
@@ -174,23 +195,32 @@ public final class InstallSpecParser {
             }
             if (cert.isPresent()) {
                 for (String word : List.of(ca + "-cert", ca + "-key")) {
-                    Path p = Path.of(w.value(word).orElseThrow()).toAbsolutePath();
-                    if (!Files.isReadable(p)) {
-                        throw new SpecException("word '" + word + "=" + w.value(word).orElseThrow()
-                                + "': no readable file there; give the path of a PEM file");
-                    }
-                    out.put(word, p);
+                    out.put(word, inputFile(w, word, "give the path of a PEM file"));
                 }
             }
         }
         return out;
     }
 
+    /**
+     * The file a file-valued word names, as an absolute path, after checking that it is a regular file of PEM size
+     * (see {@link InputFile}); what is in it is checked before the plan's first phase.
+     */
+    static Path inputFile(Words w, String word, String valid) {
+        Path p = Path.of(w.value(word).orElseThrow()).toAbsolutePath();
+        try {
+            InputFile.check(p, InputFile.PEM_LIMIT);
+        } catch (InputFile.Refused e) {
+            throw new SpecException("word " + w.shown(word) + ": the file " + e.getMessage() + "; " + valid);
+        }
+        return p;
+    }
+
     /** The default node name: the host name, lower-cased, when it is a valid node name (as kubeadm does). */
     static String nodeNameOfHost(String hostName) {
         String n = hostName == null ? "" : hostName.toLowerCase(Locale.ROOT);
         if (!NODE_NAME.matcher(n).matches() || n.length() > 253) {
-            throw new SpecException("the host name '" + hostName + "' is not a valid node name;"
+            throw new SpecException("the host name " + Shown.quoted(hostName) + " is not a valid node name;"
                     + " give one with node-name=NAME (lower-case letters, digits, '-' and '.')");
         }
         return n;
@@ -198,35 +228,46 @@ public final class InstallSpecParser {
 
     static String nodeName(String s) {
         if (s.length() > 253 || !NODE_NAME.matcher(s).matches()) {
-            throw new IllegalArgumentException("'" + s + "' is not a valid node name");
+            throw new IllegalArgumentException(Shown.quoted(s) + " is not a valid node name");
         }
         return s;
     }
 
     static String dnsLabel(String s) {
         if (!s.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
-            throw new IllegalArgumentException("'" + s + "' is not a DNS label");
+            throw new IllegalArgumentException(Shown.quoted(s) + " is not a DNS label");
         }
         return s;
     }
 
     static String dnsName(String s) {
         if (!HostPort.isDnsName(s) || !s.contains(".")) {
-            throw new IllegalArgumentException("'" + s + "' is not a DNS name with a domain");
+            throw new IllegalArgumentException(Shown.quoted(s) + " is not a DNS name with a domain");
         }
         return s.toLowerCase(Locale.ROOT);
     }
 
     static String ip(String s) {
         if (!Addresses.isIp(s)) {
-            throw new IllegalArgumentException("'" + s + "' is not an IP address");
+            throw new IllegalArgumentException(Shown.quoted(s) + " is not an IP address");
         }
         return s;
     }
 
+    /** An address other hosts can reach this node at: an IP that is not loopback, unspecified, multicast or link-local. */
+    static String nodeAddress(String s) {
+        ip(s);
+        Addresses.nodeAddressProblem(s).ifPresent(problem -> {
+            throw new IllegalArgumentException(Shown.quoted(s) + " " + problem + ", which other nodes cannot reach this node at");
+        });
+        return s;
+    }
+
+    static final String NODE_ADDRESS = "give this node's IPv4 or IPv6 address on the network the other nodes reach";
+
     static int port(String s) {
         if (!s.matches("\\d{1,5}") || Integer.parseInt(s) < 1 || Integer.parseInt(s) > 65535) {
-            throw new IllegalArgumentException("'" + s + "' is not a port number (1-65535)");
+            throw new IllegalArgumentException(Shown.quoted(s) + " is not a port number (1-65535)");
         }
         return Integer.parseInt(s);
     }
@@ -237,7 +278,7 @@ public final class InstallSpecParser {
             String p = part.strip();
             String name = p.startsWith("*.") ? p.substring(2) : p;
             if (p.isEmpty() || (!Addresses.isIp(p) && !HostPort.isDnsName(name))) {
-                throw new IllegalArgumentException("'" + p + "' is neither a DNS name nor an IP address");
+                throw new IllegalArgumentException(Shown.quoted(p) + " is neither a DNS name nor an IP address");
             }
             if (!out.contains(p)) {
                 out.add(p);
@@ -249,14 +290,14 @@ public final class InstallSpecParser {
     static String keyAlgorithm(String s) {
         String v = s.toLowerCase(Locale.ROOT);
         if (!KEY_ALGORITHMS.contains(v)) {
-            throw new IllegalArgumentException("'" + s + "' is not a supported key algorithm");
+            throw new IllegalArgumentException(Shown.quoted(s) + " is not a supported key algorithm");
         }
         return v;
     }
 
     static int days(String s, int max) {
         if (!s.matches("\\d{1,6}") || Integer.parseInt(s) < 1 || Integer.parseInt(s) > max) {
-            throw new IllegalArgumentException("'" + s + "' must be a whole number of days from 1 to " + max);
+            throw new IllegalArgumentException(Shown.quoted(s) + " must be a whole number of days from 1 to " + max);
         }
         return Integer.parseInt(s);
     }
@@ -264,21 +305,22 @@ public final class InstallSpecParser {
     static Duration duration(String s) {
         Matcher m = DURATION.matcher(s);
         if (s.isEmpty() || !m.matches()) {
-            throw new IllegalArgumentException("'" + s + "' is not a duration");
+            throw new IllegalArgumentException(Shown.quoted(s) + " is not a duration");
         }
-        Duration d = Duration.ZERO;
-        if (m.group(1) != null) {
-            d = d.plusHours(Long.parseLong(m.group(1)));
+        long seconds = 0;
+        long[] unit = {3600, 60, 1};
+        for (int g = 1; g <= 3; g++) {
+            String n = m.group(g);
+            // more than 9 digits is out of range whatever the unit; the bound keeps the sum far from overflow
+            if (n != null && n.length() > 9) {
+                seconds = Long.MAX_VALUE;
+                break;
+            }
+            seconds += n == null ? 0 : Long.parseLong(n) * unit[g - 1];
         }
-        if (m.group(2) != null) {
-            d = d.plusMinutes(Long.parseLong(m.group(2)));
+        if (seconds < 60 || seconds > Duration.ofDays(365).toSeconds()) {
+            throw new IllegalArgumentException(Shown.quoted(s) + " must be between 1m and 8760h");
         }
-        if (m.group(3) != null) {
-            d = d.plusSeconds(Long.parseLong(m.group(3)));
-        }
-        if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofDays(365)) > 0) {
-            throw new IllegalArgumentException("'" + s + "' must be between 1m and 8760h");
-        }
-        return d;
+        return Duration.ofSeconds(seconds);
     }
 }

@@ -67,10 +67,11 @@ public final class JoinSpecParser {
         int port = w.value("internal-load-balancer-port", InstallSpecParser::port, "give a port")
                 .orElse(InstallSpecParser.DEFAULT_INTERNAL_LB_PORT);
         SupportedVersions versions = new SupportedVersions();
-        Optional<KubernetesVersion> given = w.value("kubernetes-version", versions::resolve, "supported: " + versions.range());
+        // air-gapped, the masters' bundle rules: any patch of a supported minor, checked against the bundle below
+        Optional<KubernetesVersion> given = w.value("kubernetes-version",
+                w.has("airgap") ? versions::resolveAnyPatch : versions::resolve, "supported: " + versions.range());
         BundleTrust trust = BundleTrust.from(w);
-        Path dryRun = w.has("dry-run")
-                ? workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize() : null;
+        Path dryRun = DryRunDir.of(w, workingDir).orElse(null);
         KubernetesVersion version = (w.has("airgap")
                 ? BundleVersion.choose(w.value("kubernetes-version"), given, bundles.find(trust, Optional.ofNullable(dryRun)), versions)
                 : given).orElseThrow(() -> missing("kubernetes-version"));
@@ -82,7 +83,8 @@ public final class JoinSpecParser {
         }
         String nodeName = w.value("node-name", InstallSpecParser::nodeName, "use lower-case letters, digits, '-' and '.'")
                 .orElseGet(() -> InstallSpecParser.nodeNameOfHost(hostName));
-        String address = w.value("private-address", InstallSpecParser::ip, "give an IP address").orElse(primaryAddress);
+        String address = w.value("private-address", InstallSpecParser::nodeAddress, InstallSpecParser.NODE_ADDRESS)
+                .orElse(primaryAddress);
         if (address == null) {
             throw new SpecException("this host has no usable network address; give one with private-address=IP");
         }

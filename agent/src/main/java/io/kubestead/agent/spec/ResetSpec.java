@@ -20,17 +20,11 @@ public record ResetSpec(boolean yes, boolean force, Optional<Path> dryRun, Optio
 
     public static ResetSpec parse(List<String> args, Path workingDir) {
         Words w = Words.parse(args, WORDS, "reset");
-        Optional<Path> dryRun = w.has("dry-run")
-                ? Optional.of(workingDir.resolve(w.value("dry-run").orElse("kubestead-dry-run")).toAbsolutePath().normalize())
-                : Optional.empty();
-        if (dryRun.map(d -> d.getParent() == null).orElse(false)) {
-            throw new SpecException("word 'dry-run=" + dryRun.get() + "': a dry-run writes under its directory, so it"
-                    + " cannot be the root directory; give another directory");
-        }
+        Optional<Path> dryRun = DryRunDir.of(w, workingDir);
         Optional<String> name = w.value("node-name");
         name.ifPresent(n -> {
             if (!n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
-                throw new SpecException("word 'node-name=" + n + "': a node name is lowercase letters, digits, '-' and"
+                throw new SpecException("word " + Shown.quoted("node-name=" + n) + ": a node name is lowercase letters, digits, '-' and"
                         + " '.', starting and ending with a letter or digit");
             }
         });

@@ -36,14 +36,14 @@ public final class Words {
             String normalized = switch (def.kind()) {
                 case FLAG -> {
                     if (value != null && !value.equals("true")) {
-                        throw new SpecException("word '" + raw + "': '" + name + "' takes no value; write just '"
+                        throw new SpecException("word " + Shown.quoted(raw) + ": '" + name + "' takes no value; write just '"
                                 + name + "'");
                     }
                     yield "";
                 }
                 case VALUE -> {
                     if (value == null || value.isEmpty()) {
-                        throw new SpecException("word '" + raw + "' needs a value: " + def.usage());
+                        throw new SpecException("word " + Shown.quoted(raw) + " needs a value: " + def.usage());
                     }
                     yield value;
                 }
@@ -51,8 +51,8 @@ public final class Words {
             };
             String earlier = values.putIfAbsent(name, normalized);
             if (earlier != null && !earlier.equals(normalized)) {
-                throw new SpecException("word '" + name + "' is given twice with different values ('" + earlier
-                        + "' and '" + normalized + "'); give it once");
+                throw new SpecException("word '" + name + "' is given twice with different values (" + Shown.quoted(earlier)
+                        + " and " + Shown.quoted(normalized) + "); give it once");
             }
         }
         return new Words(values, command);
@@ -65,7 +65,7 @@ public final class Words {
                 .min(Comparator.comparingInt(n -> distance(n, name)))
                 .map(n -> "; did you mean '" + n + "'?")
                 .orElse("");
-        return "unknown word '" + raw + "'" + hint + " (see 'kubestead " + command + " --help' for the words)";
+        return "unknown word " + Shown.quoted(raw) + hint + " (see 'kubestead " + command + " --help' for the words)";
     }
 
     /** Levenshtein distance, for "did you mean". */
@@ -107,8 +107,14 @@ public final class Words {
         try {
             return Optional.of(parser.parse(raw.get()));
         } catch (IllegalArgumentException e) {
-            throw new SpecException("word '" + name + "=" + raw.get() + "': " + e.getMessage() + "; " + valid);
+            throw new SpecException("word " + shown(name) + ": " + e.getMessage() + "; " + valid);
         }
+    }
+
+    /** The word as given, {@code name=value}, quoted for a message (see {@link Shown}). */
+    public String shown(String name) {
+        String v = values.get(name);
+        return Shown.quoted(v == null || v.isEmpty() ? name : name + "=" + v);
     }
 
     public String command() {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubestead.agent.spec.SpecException;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,8 +107,8 @@ class BundleRoundTripTest {
 
         Path other = Files.createDirectories(tmp.resolve("usr"));
         Files.writeString(other.resolve("keep"), "mine");
-        BundleException e = assertThrows(BundleException.class, () -> reader.extract(bundle, other));
-        assertTrue(e.getMessage().contains("is not an extracted bundle"), e.getMessage());
+        SpecException e = assertThrows(SpecException.class, () -> reader.extract(bundle, other));
+        assertTrue(e.getMessage().contains("is not a bundle extracted earlier"), e.getMessage());
         assertEquals(List.of("keep"), TestBundles.names(other));
     }
 

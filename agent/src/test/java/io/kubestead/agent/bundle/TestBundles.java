@@ -114,6 +114,44 @@ final class TestBundles {
         tar.closeArchiveEntry();
     }
 
+    /** A PAX extended header ('x', or 'g' for a global one) holding {@code records} verbatim, before the next entry. */
+    static void pax(TarArchiveOutputStream tar, byte type, byte[] records) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry("PaxHeaders/x", type, true);
+        e.setSize(records.length);
+        tar.putArchiveEntry(e);
+        tar.write(records);
+        tar.closeArchiveEntry();
+    }
+
+    /** One PAX record, "LEN key=value\n", LEN counting itself. */
+    static byte[] paxRecord(String key, String value) {
+        String body = " " + key + "=" + value + "\n";
+        int len = body.length();
+        while (len != body.length() + Integer.toString(len).length()) {
+            len = body.length() + Integer.toString(len).length();
+        }
+        return (len + body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A GNU long-name entry ('L') naming the entry after it. */
+    static void longName(TarArchiveOutputStream tar, byte[] name) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry("././@LongLink", TarArchiveEntry.LF_GNUTYPE_LONGNAME, true);
+        e.setSize(name.length);
+        tar.putArchiveEntry(e);
+        tar.write(name);
+        tar.closeArchiveEntry();
+    }
+
+    /** Runs {@code cmd} in {@code dir}; its output, once it exited 0. */
+    static String run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + ": " + out);
+        }
+        return out;
+    }
+
     /** The names directly in {@code dir}, sorted. */
     static List<String> names(Path dir) throws IOException {
         try (var s = Files.list(dir)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubestead.agent.airgap.FakeBundle;
+import io.kubestead.agent.bundle.HostileBundles;
 import io.kubestead.agent.kubeadm.validate.KubeadmStandIn;
 import io.kubestead.agent.kubeadm.validate.StandInCluster;
 import io.kubestead.agent.spec.SupportedVersions;
@@ -173,6 +174,56 @@ class AirgapFlowTest {
         assertNotEquals(0, h.run("install", "airgap", "yes", "bundle-public-key=" + pub));
         assertTrue(h.err.toString().contains("manifest.sig does not verify with the trusted key"), h.err.toString());
         assertFalse(Files.exists(m1.root.resolve("var/lib/kubestead/bundle")));
+        assertFalse(Files.exists(m1.root.resolve("usr/bin/kubeadm")));
+    }
+
+    /** install airgap reads the archive with the same bounded reader as 'bundle verify': refused before planning. */
+    @Test
+    void theInstallRefusesHostileArchivesWithOneLineAndInstallsNothing() throws Exception {
+        var keys = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom());
+        Path pub = Files.write(tmp.resolve("bundle-signing.pub"),
+                io.kubestead.agent.bundle.BundleSignature.publicKeyPem(keys.getPublic()));
+        Path release = Files.createDirectories(tmp.resolve("release"));
+        Path pax = HostileBundles.hugeHeader(release.resolve("kubestead-airgap-pax.tar.zst"), (byte) 'x', 1 << 20,
+                keys.getPrivate());
+        Path conflict = HostileBundles.fileAndDirectory(release.resolve("kubestead-airgap-conflict.tar"), keys.getPrivate());
+        String[][] cases = {
+            {pax.toString(), "kubestead: air-gap bundle kubestead-airgap-pax.tar.zst: tar header 1 announces 1048576 bytes"
+                    + " of PAX attributes; at most 65536 are read (not a bundle the installer wrote)"},
+            {conflict.toString(), "kubestead: air-gap bundle kubestead-airgap-conflict.tar: manifest file 'bin' is also a"
+                    + " directory of 'bin/kubeadm'"},
+        };
+        for (String[] c : cases) {
+            StandInNode m1 = new StandInNode(tmp.resolve("m1-" + Path.of(c[0]).getFileName()));
+            CliHarness h = new CliHarness(tmp, m1.root, InstallFlowTest.kubeadm(m1, new StandInCluster()));
+            h.variables.put("KUBESTEAD_AIRGAP_BUNDLE", c[0]);
+            assertEquals(2, h.run("install", "airgap", "yes", "bundle-public-key=" + pub), h.err.toString());
+            assertEquals(c[1] + "\n", h.err.toString());
+            assertFalse(Files.exists(m1.root.resolve("var/lib/kubestead/bundle")));
+            assertFalse(Files.exists(m1.root.resolve("usr/bin/kubeadm")));
+        }
+    }
+
+    /** The bundle directory holding someone's files (and no bundle) is refused, not swapped away. */
+    @Test
+    void theInstallRefusesToReplaceABundleDirectoryItDidNotWrite() throws Exception {
+        var keys = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom());
+        Path pub = Files.write(tmp.resolve("bundle-signing.pub"),
+                io.kubestead.agent.bundle.BundleSignature.publicKeyPem(keys.getPublic()));
+        Path archive = signedArchive(tmp.resolve("release"), keys);
+        StandInNode m1 = new StandInNode(tmp.resolve("m1"));
+        Path dir = Files.createDirectories(m1.root.resolve("var/lib/kubestead/bundle"));
+        Files.writeString(dir.resolve("notes.txt"), "mine\n");
+        KubeadmStandIn kubeadm = InstallFlowTest.kubeadm(m1, new StandInCluster());
+        CliHarness h = new CliHarness(tmp, m1.root, kubeadm);
+        h.variables.put("KUBESTEAD_AIRGAP_BUNDLE", archive.toString());
+        assertEquals(2, h.run("install", "airgap", "yes", "bundle-public-key=" + pub), h.err.toString());
+        assertTrue(h.err.toString().contains("kubestead: target " + dir + " is not empty and is not a bundle extracted"
+                + " earlier (no .kubestead-extracted matching its manifest.json); give a new or empty directory\n"),
+                h.err.toString());
+        assertEquals(List.of("notes.txt"), HostileBundles.names(dir));
+        assertTrue(HostileBundles.names(dir.getParent()).stream().noneMatch(n -> n.startsWith(".bundle.extract-")),
+                "no staging directory left");
         assertFalse(Files.exists(m1.root.resolve("usr/bin/kubeadm")));
     }
 

@@ -136,6 +136,7 @@ class AirgapVersionFlowTest {
         h.root = false;
         // FakeBundle's manifest says 1.33.4; in a dry-run the tree under d/ stands for the host
         FakeBundle.standard().writeTo(tmp.resolve("d/var/lib/kubestead/bundle"));
+        io.kubestead.agent.spec.DryRunDir.claim(tmp.resolve("d")); // as an earlier dry run would have
         List<String> words = List.of("join", "endpoint=api.kubernetes.kubestead.internal:6443", "endpoint-address=10.0.0.4", "token=abcdef.0123456789abcdef",
                 "ca-hash=sha256:" + "a".repeat(64), "airgap", "dry-run=d");
         assertEquals(0, h.run(words.toArray(String[]::new)), h.err.toString());

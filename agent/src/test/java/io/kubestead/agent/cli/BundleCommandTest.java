@@ -93,6 +93,29 @@ class BundleCommandTest {
         assertTrue(Files.notExists(tmp.resolve("out2")));
     }
 
+    /** The review's reproduction: this used to exit 0 with important.txt gone. */
+    @Test
+    void extractRefusesADirectoryItDidNotWriteWithExit2AndKeepsIt() throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("app"));
+        Files.writeString(app.resolve("manifest.json"), "{}\n");
+        Files.writeString(app.resolve("important.txt"), "data\n");
+        CliHarness cli = new CliHarness(tmp);
+        assertEquals(2, cli.run("bundle", "extract", bundle.toString(), app.toString(), "--public-key", pub.toString()));
+        assertEquals("kubestead: target " + app + " is not empty and is not a bundle extracted earlier (no"
+                + " .kubestead-extracted matching its manifest.json); give a new or empty directory\n", cli.err.toString());
+        assertEquals("data\n", Files.readString(app.resolve("important.txt")));
+        assertEquals("{}\n", Files.readString(app.resolve("manifest.json")));
+        assertTrue(Files.list(tmp).noneMatch(p -> p.getFileName().toString().startsWith(".app.extract-")));
+
+        // its own earlier extraction it replaces
+        Path out = tmp.resolve("out");
+        assertEquals(0, new CliHarness(tmp).run("bundle", "extract", bundle.toString(), out.toString(), "--public-key",
+                pub.toString()));
+        CliHarness again = new CliHarness(tmp);
+        assertEquals(0, again.run("bundle", "extract", bundle.toString(), out.toString(), "--public-key", pub.toString()),
+                again.err.toString());
+    }
+
     @Test
     void withoutAKeyItAsksForOneAndSkippingWarns() {
         CliHarness cli = new CliHarness(tmp);

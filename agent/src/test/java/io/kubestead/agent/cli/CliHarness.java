@@ -21,6 +21,8 @@ final class CliHarness {
     final Path hostRoot;
     final CommandRunner runner;
     Prompter prompter = Prompter.NONE;
+    /** The stand-in machine: node-1 at 10.0.0.5 on a /24, with apt. */
+    HostFacts facts = new HostFacts("node-1", "10.0.0.5", "apt", java.util.List.of("127.0.0.1/8", "10.0.0.5/24"));
     boolean root = true;
     java.util.Map<String, String> variables = new java.util.HashMap<>();
     /** How a joining master reaches the cluster; by default it fails, so no test ever resolves or dials a real name. */
@@ -41,7 +43,7 @@ final class CliHarness {
 
     int run(String... args) {
         CliEnvironment env = new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
-                new HostFacts("node-1", "10.0.0.5", "apt"), prompter, workingDir,
+                facts, prompter, workingDir,
                 Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), root, false,
                 (ActionLog log) -> new RootedHost("test", hostRoot, runner, log), variables, java.time.Duration.ZERO,
                 controlPlaneGate);

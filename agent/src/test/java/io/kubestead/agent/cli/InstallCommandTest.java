@@ -55,6 +55,49 @@ class InstallCommandTest {
     }
 
     @Test
+    void everyCommandRefusesTheRootAndForeignDirectoriesAsItsDryRunWithExitTwoWritingNothing() throws IOException {
+        Path foreign = Files.createDirectories(tmp.resolve("foreign"));
+        Files.writeString(foreign.resolve("keep.txt"), "mine");
+        List<List<String>> commands = List.of(List.of("install", "ha", "yes"),
+                List.of("join", "endpoint=api.example.internal:6443", "endpoint-address=10.0.0.4",
+                        "token=abcdef.0123456789abcdef", "ca-hash=sha256:" + "a".repeat(64), "kubernetes-version=1.33"),
+                List.of("reset", "yes"),
+                List.of("set-endpoint", "endpoint=api.example.internal:6443", "endpoint-address=10.0.0.4"));
+        for (List<String> command : commands) {
+            for (String dir : List.of("//", "/tmp/..", "/.", foreign.toString())) {
+                CliHarness h = new CliHarness(tmp);
+                h.root = false;
+                List<String> words = new java.util.ArrayList<>(command);
+                words.add("dry-run=" + dir);
+                assertEquals(2, h.run(words.toArray(String[]::new)), words + ": " + h.err + h.out);
+                String err = h.err.toString();
+                assertTrue(err.contains("word 'dry-run=" + dir + "'") && (err.contains("is / itself")
+                        || err.contains("is not empty and holds no earlier dry run")), words + ": " + err);
+            }
+        }
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(List.of(foreign), s.toList(), "nothing written");
+        }
+        try (Stream<Path> s = Files.list(foreign)) {
+            assertEquals(List.of(foreign.resolve("keep.txt")), s.toList(), "nothing written");
+        }
+    }
+
+    @Test
+    void aDryRunMarksItsDirectorySoItCanRunAgainThere() throws IOException {
+        CliHarness h = new CliHarness(tmp);
+        h.root = false;
+        assertEquals(0, h.run("install", "ha", "yes", "dry-run=d"), h.err.toString());
+        assertTrue(Files.isRegularFile(tmp.resolve("d/.kubestead-dry-run")));
+        CliHarness again = new CliHarness(tmp);
+        again.root = false;
+        assertEquals(0, again.run("install", "ha", "yes", "dry-run=d"), again.err.toString());
+        CliHarness reset = new CliHarness(tmp);
+        reset.root = false;
+        assertEquals(0, reset.run("reset", "yes", "dry-run=d"), reset.err.toString());
+    }
+
+    @Test
     void realRunNeedsRoot() {
         CliHarness h = new CliHarness(tmp);
         h.root = false;

@@ -8,6 +8,7 @@ import io.kubestead.agent.host.ActionLog;
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.Host;
 import io.kubestead.agent.host.RootedHost;
+import io.kubestead.agent.spec.HostPort;
 import io.kubestead.agent.spec.SpecException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -43,6 +44,33 @@ class PreflightTest {
             closed = s.getLocalPort();
         }
         assertEquals(CheckResult.Status.PASS, Checks.ports(real, List.of(closed)).status());
+    }
+
+    @Test
+    void aBalancerNameThatDoesNotResolveFailsAndOneThatDoesNotAnswerWarns() throws Exception {
+        Host real = RootedHost.local(new ActionLog());
+        CheckResult unresolved = Checks.loadBalancer(real, HostPort.parse("kubestead-no-such-balancer.invalid:6443", 6443));
+        assertEquals(CheckResult.Status.FAIL, unresolved.status(), unresolved.message());
+        assertTrue(unresolved.message().startsWith("load-balancer-address=kubestead-no-such-balancer.invalid:6443: the name"
+                + " kubestead-no-such-balancer.invalid does not resolve"), unresolved.message());
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            CheckResult answers = Checks.loadBalancer(real, HostPort.parse("localhost:" + s.getLocalPort(), 6443));
+            assertEquals(CheckResult.Status.PASS, answers.status(), answers.message());
+        }
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        CheckResult silent = Checks.loadBalancer(real, HostPort.parse("127.0.0.1:" + closed, 6443));
+        assertEquals(CheckResult.Status.WARN, silent.status(), silent.message());
+        assertTrue(silent.message().contains("does not answer on TCP yet"), silent.message());
+    }
+
+    @Test
+    void theBalancerCheckRunsOnlyForABalancerOfTheUsers() {
+        assertTrue(Checks.forRole(Role.MASTER, "n").stream().noneMatch(c -> c.name().equals("load-balancer")));
+        assertTrue(Checks.forRole(Role.MASTER, "n", java.util.Optional.of(HostPort.parse("lb:6443", 6443))).stream()
+                .anyMatch(c -> c.name().equals("load-balancer")));
     }
 
     @Test

@@ -72,7 +72,8 @@ public record AirgapManifest(
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         AirgapManifest m;
         try {
-            m = yaml.readValue(Files.readAllBytes(file), AirgapManifest.class);
+            // a manifest is a few KiB; a device or FIFO named by mistake is refused, not read
+            m = yaml.readValue(io.kubestead.agent.spec.InputFile.read(file, 4 << 20), AirgapManifest.class);
         } catch (IOException e) {
             throw new SpecException("cannot read bundle manifest " + file + ": " + firstLine(e.getMessage()));
         }

@@ -43,7 +43,7 @@ public final class TrustJar {
     public static byte[] canonicalKey(Path file, String source) {
         byte[] pem;
         try {
-            pem = Files.readAllBytes(file);
+            pem = io.kubestead.agent.spec.InputFile.read(file, io.kubestead.agent.spec.InputFile.PEM_LIMIT);
         } catch (IOException e) {
             throw new IllegalArgumentException(source + "=" + file + ": cannot read the trusted bundle key ("
                     + e.getMessage() + "); give the bundle-signing.pub that 'installer keygen' wrote");

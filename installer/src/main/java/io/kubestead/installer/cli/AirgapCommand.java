@@ -121,6 +121,21 @@ final class AirgapCommand implements Runnable {
                 // for the copy to the site: `sha256sum -c SHA256SUMS` there, before the install checks every file
                 String sum = Sha256Sums.update(bundle);
                 System.out.printf("[INFO] bundle: %s (sha256 %s, in %s)%n", bundle, sum, bundle.resolveSibling("SHA256SUMS"));
+                if (signingKey != null) {
+                    var key = KeyFiles.privateKey(signingKey);
+                    Sha256Sums.sign(bundle.resolveSibling(Sha256Sums.NAME), key);
+                    // install.sh with the key pinned: on the site it checks the bundle before running its agent
+                    try {
+                        Path script = io.kubestead.installer.airgap.PinnedScript.write(staged, KeyFiles.publicKeyOf(key),
+                                bundle.toAbsolutePath().getParent());
+                        System.out.printf("[INFO] %s: the agent's install.sh with the signing key pinned; on each host,"
+                                + " beside the bundle: sudo bash install.sh airgap WORDS%n", script);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        spec.commandLine().getErr().println("[WARN] no install.sh written beside the bundle (" + e.getMessage()
+                                + "): hosts need the word bundle-public-key=FILE (the signing key's .pub)");
+                        spec.commandLine().getErr().flush();
+                    }
+                }
             } else {
                 System.out.printf("[INFO] pack and sign it with: installer bundle pack %s --out %s --key FILE"
                         + " (or give --signing-key to this command)%n", staged.dir(), out);

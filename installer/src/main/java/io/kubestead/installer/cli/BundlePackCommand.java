@@ -65,13 +65,15 @@ final class BundlePackCommand implements Runnable {
             var meter = new ConsoleProgress(spec.commandLine().getOut(), System.console() != null)
                     .meter("packing " + out.getFileName());
             BundleManifest m;
+            var privateKey = KeyFiles.privateKey(key);
             try {
                 m = new BundleWriter(gzip ? Compression.GZIP : Compression.ZSTD, meter::update)
-                        .write(staging, metadata, KeyFiles.privateKey(key), out);
+                        .write(staging, metadata, privateKey, out);
             } finally {
                 meter.finish();
             }
             String sum = Sha256Sums.update(out);
+            Sha256Sums.sign(out.toAbsolutePath().resolveSibling(Sha256Sums.NAME), privateKey);
             spec.commandLine().getOut().printf("[INFO] packed %d files (%d MiB) into %s in %.1f s (sha256 %s, in %s)%n",
                     m.files().size(), m.totalBytes() >> 20, out, (System.nanoTime() - start) / 1e9, sum,
                     out.toAbsolutePath().resolveSibling("SHA256SUMS"));

@@ -6,13 +6,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code installer}: distribution-side commands (serve, airgap build, keygen, sign, bundle pack). Exit codes: 0 ok, 1 failure,
+ * {@code installer}: distribution-side commands (serve, airgap build, keygen, sign, sign-sums, bundle pack). Exit codes: 0 ok, 1 failure,
  * 2 bad usage or bad input (one line naming it, plus a --help hint).
  */
 @Command(name = "installer", mixinStandardHelpOptions = true, version = "kubestead installer",
         description = "Kubestead distribution tools.",
         subcommands = {ServeCommand.class, AirgapCommand.class, KeygenCommand.class, SignCommand.class,
-            BundlePackCommand.class, CommandLine.HelpCommand.class})
+            SignSumsCommand.class, BundlePackCommand.class, CommandLine.HelpCommand.class})
 public final class InstallerMain implements Runnable {
 
     @CommandLine.Spec

@@ -2,7 +2,8 @@ package io.kubestead.installer.cli;
 
 import io.kubestead.agent.bundle.BundleSignature;
 import java.io.IOException;
-import java.nio.file.Files;
+import io.kubestead.agent.spec.InputFile;
+import io.kubestead.agent.spec.Shown;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -20,9 +21,9 @@ final class KeyFiles {
 
     static PrivateKey privateKey(Path file) {
         try {
-            return BundleSignature.readPrivateKey(Files.readAllBytes(file), file.toString());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--key " + file + " cannot be read: " + e.getMessage()
+            return BundleSignature.readPrivateKey(InputFile.read(file, InputFile.PEM_LIMIT), Shown.value(file.toString()));
+        } catch (InputFile.Refused e) {
+            throw new IllegalArgumentException("--key " + Shown.value(file.toString()) + ": the file " + e.getMessage()
                     + " (make one with 'installer keygen --out DIR')");
         } catch (io.kubestead.agent.bundle.BundleException e) {
             throw new IllegalArgumentException("--key " + e.getMessage());

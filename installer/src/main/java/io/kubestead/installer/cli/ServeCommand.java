@@ -2,8 +2,13 @@ package io.kubestead.installer.cli;
 
 import io.kubestead.installer.serve.FileServer;
 import io.kubestead.installer.serve.ServeConfig;
+import io.kubestead.agent.bundle.BundleException;
+import io.kubestead.agent.bundle.BundleSignature;
+import io.kubestead.installer.bundle.Sha256Sums;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +47,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--base-url", paramLabel = "URL", description = "URL written into install.sh instead of the one each request used (e.g. behind a proxy).")
     String baseUrl;
 
+    @Option(names = "--bundle-public-key", paramLabel = "FILE",
+            description = {"Pin this Ed25519 public key (bundle-signing.pub) into the served install.sh: it then refuses an",
+                "agent bundle unless DIR/SHA256SUMS.sig verifies with it (installer sign-sums DIR --key KEY), and",
+                "an air-gap bundle unless its manifest.sig does."})
+    Path bundlePublicKey;
+
     @Override
     public Integer call() throws Exception {
         ServeConfig config = config();
@@ -77,10 +88,37 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--tls-cert and --tls-key go together: give both for HTTPS, or neither");
         }
         Optional<ServeConfig.TlsFiles> tls = Optional.ofNullable(tlsCert).map(c -> new ServeConfig.TlsFiles(c, tlsKey));
+        Optional<PublicKey> key = Optional.ofNullable(bundlePublicKey).map(this::bundleKey);
         try {
-            return new ServeConfig(dir, bind, port, tls, Optional.ofNullable(baseUrl));
+            return new ServeConfig(dir, bind, port, tls, Optional.ofNullable(baseUrl), key);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+    }
+
+    /**
+     * The key to pin, once DIR's SHA256SUMS (if any) is signed with it: otherwise every host given this install.sh
+     * would refuse the agent bundle, so the server is refused now instead.
+     */
+    private PublicKey bundleKey(Path file) {
+        CommandLine cl = spec.commandLine();
+        PublicKey key;
+        try {
+            key = BundleSignature.readPublicKey(Files.readAllBytes(file), file.toString());
+        } catch (IOException | BundleException e) {
+            throw new CommandLine.ParameterException(cl, "--bundle-public-key " + file + ": " + e.getMessage()
+                    + " (give the bundle-signing.pub of 'installer keygen')");
+        }
+        Path sums = dir.resolve(Sha256Sums.NAME);
+        try {
+            if (Files.exists(sums) && !Sha256Sums.signedBy(sums, key)) {
+                throw new CommandLine.ParameterException(cl, sums + " has no " + Sha256Sums.SIGNATURE + " made with the key of"
+                        + " --bundle-public-key " + file + ", so every host would refuse the agent bundle: run 'installer"
+                        + " sign-sums " + dir + " --key KEY' (KEY: that key's bundle-signing.key) first");
+            }
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(cl, "cannot read " + sums + ": " + e.getMessage());
+        }
+        return key;
     }
 }

@@ -37,8 +37,10 @@ final class SignCommand implements Callable<Integer> {
             throw new IllegalArgumentException("BUNDLE " + bundle + " does not exist or is not a file");
         }
         Path dest = out != null ? out : bundle;
-        BundleManifest m = new BundleResigner(BundleProgress.NONE).resign(bundle, KeyFiles.privateKey(key), dest);
+        var privateKey = KeyFiles.privateKey(key);
+        BundleManifest m = new BundleResigner(BundleProgress.NONE).resign(bundle, privateKey, dest);
         String sum = Sha256Sums.update(dest);
+        Sha256Sums.sign(dest.toAbsolutePath().resolveSibling(Sha256Sums.NAME), privateKey);
         spec.commandLine().getOut().printf("[INFO] signed %s (%d files) with %s (sha256 %s, in %s)%n", dest,
                 m.files().size(), key, sum, dest.toAbsolutePath().resolveSibling("SHA256SUMS"));
         spec.commandLine().getOut().flush();

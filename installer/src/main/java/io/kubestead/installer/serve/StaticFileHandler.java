@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * GET and HEAD for the files directly or deeper under the served directory. Refuses ".."
  * (also percent-encoded) and symlinks leading out; install.sh is served with the base URL
- * written in. Logs one line per request.
+ * (and the bundle key, if given) written in. Logs one line per request.
  */
 final class StaticFileHandler implements HttpHandler {
 
@@ -50,6 +50,9 @@ final class StaticFileHandler implements HttpHandler {
                         status = send(ex, 400, text("bad Host header\n"), head);
                     } else {
                         byte[] body = InstallScript.rewrite(Files.readAllBytes(file), base);
+                        if (config.bundleKey().isPresent()) {
+                            body = InstallScript.pinKey(body, config.bundleKey().get());
+                        }
                         ex.getResponseHeaders().set("Content-Type", "text/x-shellscript; charset=utf-8");
                         status = send(ex, 200, body, head);
                         length = body.length;

@@ -2,7 +2,9 @@ package io.kubestead.installer.serve;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.file.Files;
+import io.kubestead.agent.spec.InputFile;
+import io.kubestead.agent.spec.Shown;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -43,9 +45,18 @@ final class TlsContexts {
         }
     }
 
+    /** A named PEM file, read through the bounded reader of user-named files (a FIFO or device is refused). */
+    private static Reader pemFile(Path pem, String option) {
+        try {
+            return new java.io.StringReader(new String(InputFile.read(pem, InputFile.PEM_LIMIT), StandardCharsets.US_ASCII));
+        } catch (InputFile.Refused e) {
+            throw new IllegalArgumentException(option + " " + Shown.value(pem.toString()) + ": the file " + e.getMessage());
+        }
+    }
+
     private static List<Certificate> readChain(Path pem) throws IOException {
         List<Certificate> chain = new ArrayList<>();
-        try (Reader r = Files.newBufferedReader(pem); PEMParser p = new PEMParser(r)) {
+        try (Reader r = pemFile(pem, "--tls-cert"); PEMParser p = new PEMParser(r)) {
             JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
             for (Object o = p.readObject(); o != null; o = p.readObject()) {
                 if (o instanceof X509CertificateHolder h) {
@@ -62,7 +73,7 @@ final class TlsContexts {
     }
 
     private static PrivateKey readKey(Path pem) throws IOException {
-        try (Reader r = Files.newBufferedReader(pem); PEMParser p = new PEMParser(r)) {
+        try (Reader r = pemFile(pem, "--tls-key"); PEMParser p = new PEMParser(r)) {
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
             for (Object o = p.readObject(); o != null; o = p.readObject()) {
                 if (o instanceof PrivateKeyInfo info) {

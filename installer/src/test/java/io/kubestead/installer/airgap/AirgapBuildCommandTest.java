@@ -44,7 +44,13 @@ class AirgapBuildCommandTest {
             Path manifest = dir.resolve("bundle.yaml");
             Files.writeString(manifest, text.replace("${BASE}", files.base()).replace("images: []", "images:\n  - " + image));
             Path agent = Files.createDirectories(dir.resolve("agent-dist"));
-            Files.writeString(agent.resolve("kubestead-agent-0.1.0-linux-amd64.tar.gz"), "agent bundle");
+            // an agent bundle holding only an install.sh with the lines the installer fills in
+            Path agentTree = Files.createDirectories(dir.resolve("agent-tree"));
+            Files.writeString(agentTree.resolve("install.sh"), "#!/usr/bin/env bash\nKUBESTEAD_BASE_URL=\"\"\n"
+                    + "KUBESTEAD_BUNDLE_PUBLIC_KEY=\"\"\necho hi\n");
+            Process tar = new ProcessBuilder("tar", "-czf", agent.resolve("kubestead-agent-0.1.0-linux-amd64.tar.gz").toString(),
+                    "-C", agentTree.toString(), ".").inheritIO().start();
+            assertEquals(0, tar.waitFor());
             Files.writeString(agent.resolve("SHA256SUMS"), "sums");
 
             var key = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom());
@@ -57,8 +63,20 @@ class AirgapBuildCommandTest {
                 assertEquals(0, rc, err.toString());
             }
             // the fake agent bundle trusts no key: one warning per build, on stderr, saying what hosts will need
-            assertEquals(2, err.toString().lines().filter(l -> l.startsWith("[WARN] cannot read kubestead-agent-0.1.0-linux-amd64.tar.gz"
-                    + " to check its trusted key") && l.contains("hosts will need the word bundle-public-key=FILE")).count(), err.toString());
+            assertEquals(2, err.toString().lines().filter(l -> l.startsWith("[WARN] the agent bundle kubestead-agent-0.1.0-linux-amd64.tar.gz"
+                    + " has no built-in trusted key") && l.contains("hosts will need the word bundle-public-key=FILE")).count(), err.toString());
+            // beside the bundle: the agent's install.sh with the signing key pinned, and SHA256SUMS signed, as openssl checks
+            String script = Files.readString(dir.resolve("out1/install.sh"));
+            assertTrue(script.contains("\nKUBESTEAD_BUNDLE_PUBLIC_KEY=\"" + java.util.Base64.getEncoder().encodeToString(
+                    key.getPublic().getEncoded()) + "\"\necho hi\n"), script);
+            assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dir.resolve("out1/install.sh"))));
+            Path pub = Files.write(dir.resolve("bundle-signing.pub"), io.kubestead.agent.bundle.BundleSignature.publicKeyPem(key.getPublic()));
+            Process verify = new ProcessBuilder("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub.toString(), "-rawin",
+                    "-in", "SHA256SUMS", "-sigfile", "SHA256SUMS.sig").directory(dir.resolve("out1").toFile())
+                    .redirectErrorStream(true).start();
+            String verified = new String(verify.getInputStream().readAllBytes());
+            assertEquals(0, verify.waitFor(), verified);
             // packed, signed, and the same bytes twice; the agent's reader accepts it with the public key
             Path b1 = dir.resolve("out1/kubestead-airgap-1.33.4-linux-amd64.tar.zst");
             assertArrayEquals(Files.readAllBytes(b1), Files.readAllBytes(dir.resolve("out2/kubestead-airgap-1.33.4-linux-amd64.tar.zst")));

@@ -40,6 +40,32 @@ class BundleCommandsTest {
     }
 
     @Test
+    void signSumsSignsAtomicallyAndARewrittenSha256sumsDropsTheStaleSignature() throws Exception {
+        Path keys = tmp.resolve("keys");
+        assertEquals(0, run("keygen", "--out", keys.toString()), err.toString());
+        Path dist = Files.createDirectories(tmp.resolve("dist"));
+        assertEquals(2, run("sign-sums", dist.toString(), "--key", keys.resolve("bundle-signing.key").toString()));
+        assertTrue(err.toString().contains("has no SHA256SUMS to sign"), err.toString());
+        Path agent = Files.writeString(dist.resolve("kubestead-agent-1.0.0-linux-amd64.tar.gz"), "agent");
+        Sha256Sums.write(dist.resolve("SHA256SUMS"), List.of(agent));
+        assertEquals(0, run("sign-sums", dist.toString(), "--key", keys.resolve("bundle-signing.key").toString()), err.toString());
+        assertEquals(64, Files.size(dist.resolve("SHA256SUMS.sig")));
+        assertTrue(Sha256Sums.signedBy(dist.resolve("SHA256SUMS"), pub(keys)));
+        try (var s = Files.list(dist)) {
+            assertEquals(3, s.count(), "no temporary left");
+        }
+        // the real openssl agrees, as install.sh runs it
+        Process p = new ProcessBuilder("openssl", "pkeyutl", "-verify", "-pubin", "-inkey",
+                keys.resolve("bundle-signing.pub").toString(), "-rawin", "-in", "SHA256SUMS", "-sigfile", "SHA256SUMS.sig")
+                .directory(dist.toFile()).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), said);
+        Files.writeString(agent, "another agent");
+        Sha256Sums.update(agent);
+        assertFalse(Files.exists(dist.resolve("SHA256SUMS.sig")), "a signature of the old SHA256SUMS is not left beside the new");
+    }
+
+    @Test
     void keygenPackVerifyAndResign() throws Exception {
         Path keys = tmp.resolve("keys");
         assertEquals(0, run("keygen", "--out", keys.toString()), err.toString());
@@ -79,9 +105,11 @@ class BundleCommandsTest {
         byte[] original = Files.readAllBytes(bundle);
         assertEquals(0, run("sign", resigned.toString(), "--key", keys.resolve("bundle-signing.key").toString()), err.toString());
         assertArrayEquals(original, Files.readAllBytes(resigned));
-        assertEquals(java.util.List.of("SHA256SUMS", "keys", "kubestead-airgap-1.33.4-linux-amd64.tar.gz", "other",
-                "resigned.tar.gz", "staging"), Files.list(tmp).map(p -> p.getFileName().toString()).sorted().toList(),
+        assertEquals(java.util.List.of("SHA256SUMS", "SHA256SUMS.sig", "keys", "kubestead-airgap-1.33.4-linux-amd64.tar.gz",
+                "other", "resigned.tar.gz", "staging"), Files.list(tmp).map(p -> p.getFileName().toString()).sorted().toList(),
                 "no work directories left");
+        // the last sign re-signed SHA256SUMS with its key
+        assertTrue(Sha256Sums.signedBy(tmp.resolve("SHA256SUMS"), pub(keys)));
         // every sign and pack kept SHA256SUMS current (minus the fake line this test planted)
         Files.write(tmp.resolve("SHA256SUMS"), Files.readAllLines(tmp.resolve("SHA256SUMS")).stream()
                 .filter(l -> !l.endsWith("other.tar.zst")).toList());
@@ -102,6 +130,12 @@ class BundleCommandsTest {
         assertEquals(2, run("bundle", "pack", tmp.resolve("staging").toString(), "--out", tmp.resolve("b.tar.zst").toString(),
                 "--key", notKey.toString(), "--kubernetes-version", "1.33.4", "--arch", "amd64", "--created", "2026-01-01T00:00:00Z"));
         assertTrue(err.toString().startsWith("[ERROR] --key " + notKey + ": "), err.toString());
+        // a device is refused by its type, never read (it used to be read until the heap ran out)
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("bundle", "pack", tmp.resolve("staging").toString(), "--out", tmp.resolve("b.tar.zst").toString(),
+                "--key", "/dev/zero", "--kubernetes-version", "1.33.4", "--arch", "amd64", "--created", "2026-01-01T00:00:00Z"));
+        assertTrue(err.toString().startsWith("[ERROR] --key /dev/zero: the file is a device, FIFO or socket, not a regular file"),
+                err.toString());
     }
 
     @Test

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileServerTest {
 
-    private static final String SCRIPT = "#!/usr/bin/env bash\nset -eu\n\nKUBESTEAD_BASE_URL=\"\"\n\nmain() { :; }\n{ main; }\n";
+    private static final String SCRIPT = "#!/usr/bin/env bash\nset -eu\n\nKUBESTEAD_BASE_URL=\"\"\nKUBESTEAD_BUNDLE_PUBLIC_KEY=\"\"\n\nmain() { :; }\n{ main; }\n";
 
     @TempDir
     Path tmp;
@@ -140,6 +140,19 @@ class FileServerTest {
                 .send(HttpRequest.newBuilder(URI.create(server.localUrl() + "/install.sh")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("KUBESTEAD_BASE_URL=\"" + server.localUrl() + "\""), r.body());
+    }
+
+    @Test
+    void aBundleKeyIsPinnedIntoTheServedInstallSh() throws Exception {
+        java.security.PublicKey key = io.kubestead.agent.bundle.BundleSignature.generate(new java.security.SecureRandom()).getPublic();
+        server = FileServer.start(new ServeConfig(root, "127.0.0.1", 0, Optional.empty(), Optional.empty(), Optional.of(key)),
+                new PrintStream(logBytes, true));
+        String body = get("/install.sh").body();
+        String b64 = java.util.Base64.getEncoder().encodeToString(key.getEncoded());
+        assertTrue(b64.matches("[A-Za-z0-9+/=]{60}"), b64);
+        assertTrue(body.contains("\nKUBESTEAD_BUNDLE_PUBLIC_KEY=\"" + b64 + "\"\n"), body);
+        assertTrue(body.contains("\nKUBESTEAD_BASE_URL=\"" + server.localUrl() + "\"\n"), body);
+        assertThrows(IllegalStateException.class, () -> InstallScript.pinKey("echo hi\n".getBytes(StandardCharsets.UTF_8), key));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.kubestead.agent.airgap.ExtractedBundle;
 import io.kubestead.agent.host.RootedHost;
 import io.kubestead.agent.plan.Phase;
 import io.kubestead.agent.plan.PhaseContext;
+import io.kubestead.agent.spec.Shown;
 import io.kubestead.agent.spec.SpecException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -49,6 +50,34 @@ public final class BundlePhase implements Phase {
         return ctx.host().exists(ExtractedBundle.DEFAULT_DIR + "/" + ExtractedBundle.MANIFEST);
     }
 
+    /**
+     * A bundle to use must be there before the first phase changes the host: already extracted, an archive beside
+     * install.sh (with the key that is to verify it), or masters to fetch it from.
+     */
+    @Override
+    public void validate(PhaseContext ctx) {
+        if (done(ctx)) {
+            return;
+        }
+        if (archive.isPresent() && extractor.isPresent()) {
+            if (!java.nio.file.Files.isRegularFile(archive.get())) {
+                throw new SpecException("airgap: the air-gap bundle " + Shown.quoted(archive.get().toString())
+                        + " is not a file; put kubestead-airgap-<version>-linux-<arch>.tar.zst beside install.sh and rerun");
+            }
+            extractor.get().checkTrust(archive.get());
+            return;
+        }
+        if (archive.isEmpty() && fetch.isPresent()) {
+            return;
+        }
+        throw missing();
+    }
+
+    private static SpecException missing() {
+        return new SpecException("airgap: no air-gap bundle found; put kubestead-airgap-<version>-linux-<arch>.tar.zst"
+                + " beside install.sh and rerun");
+    }
+
     @Override
     public void run(PhaseContext ctx) throws Exception {
         if (done(ctx)) {
@@ -73,8 +102,7 @@ public final class BundlePhase implements Phase {
                     ctx.progress().meter("fetched", io.kubestead.agent.progress.Meter.Unit.BYTES));
             return;
         }
-        throw new SpecException("airgap: no air-gap bundle found; put kubestead-airgap-<version>-linux-<arch>.tar.zst"
-                + " beside install.sh and rerun");
+        throw missing();
     }
 
     /** The bundle directory on this machine's file system (a test's host lives under a root directory). */

@@ -66,6 +66,14 @@ final class PkiPhase implements Phase {
                 Duration.ofDays(spec.certValidityDays()), provided, true, now);
     }
 
+    /** The CAs the words bring, read and checked before the first phase changes anything. */
+    @Override
+    public void validate(PhaseContext ctx) {
+        if (!spec.providedCas().isEmpty()) {
+            Pki.checkProvided(ctx.host(), request(spec, ctx.clock().instant()));
+        }
+    }
+
     @Override
     public void run(PhaseContext ctx) {
         PkiResult result = Pki.create().ensure(ctx.host(), request(spec, ctx.clock().instant()));
