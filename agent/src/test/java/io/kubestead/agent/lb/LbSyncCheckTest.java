@@ -90,8 +90,10 @@ class LbSyncCheckTest {
         }
     }
 
-    private static io.kubestead.agent.host.ExecResult check(Path script) throws Exception {
-        return Programs.run("sh", script.toString());
+    /** As the service runs it: kubectl's cache where the unit puts it (here in the test's directory, not ~/.kube). */
+    private io.kubestead.agent.host.ExecResult check(Path script) throws Exception {
+        return new io.kubestead.agent.host.ProcessRunner().run(io.kubestead.agent.host.Command.of("sh", script.toString())
+                .withEnv(java.util.Map.of("KUBECACHEDIR", dir.resolve("kubectl-cache").toString())));
     }
 
     private static int runs(Path file) throws Exception {
