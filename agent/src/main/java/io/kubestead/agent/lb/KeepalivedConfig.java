@@ -7,7 +7,11 @@ import java.util.List;
  * keepalived (VRRP) for {@code vip=IP}: every master runs one instance, all in state BACKUP with nopreempt, so the
  * VIP stays where it is until its holder fails. A master holds the VIP only while its own API server answers
  * /readyz (the tracked script has no weight, so a failing check puts the instance in FAULT and releases the VIP).
- * Peers are unicast, so it works on networks that drop multicast. Runs as the host's keepalived service, not as a
+ * Peers are unicast, so it works on networks that drop multicast. A lone master has no peer to name: keepalived
+ * refuses unicast without peers (a unicast keyword with an empty peer list is a deprecated fallback to multicast that
+ * {@code keepalived -t} rejects, and {@code unicast_fault_no_peer} would put the instance in FAULT, without the VIP), so
+ * its file has no unicast keyword and its adverts go to the VRRP multicast group, where nobody needs them; the file is
+ * rewritten with unicast peers as soon as a second master exists. Runs as the host's keepalived service, not as a
  * static pod, because the VIP must exist before kubelet can pull or start anything.
  */
 public record KeepalivedConfig(Vip vip, List<Master> masters, String localMaster, String clusterName) {
@@ -52,14 +56,16 @@ public record KeepalivedConfig(Vip vip, List<Master> masters, String localMaster
         b.append("    priority ").append(150 - index).append('\n');
         b.append("    advert_int 1\n");
         b.append("    nopreempt\n");
-        b.append("    unicast_src_ip ").append(self.address()).append('\n');
-        b.append("    unicast_peer {\n");
-        for (Master m : masters) {
-            if (m != self) {
-                b.append("        ").append(m.address()).append('\n');
+        if (masters.size() > 1) {
+            b.append("    unicast_src_ip ").append(self.address()).append('\n');
+            b.append("    unicast_peer {\n");
+            for (Master m : masters) {
+                if (m != self) {
+                    b.append("        ").append(m.address()).append('\n');
+                }
             }
+            b.append("    }\n");
         }
-        b.append("    }\n");
         if (!vip.ipv6()) {
             // VRRPv2 PASS is clear text: it only keeps two clusters with the same router id apart, it is no secret.
             b.append("    authentication {\n");

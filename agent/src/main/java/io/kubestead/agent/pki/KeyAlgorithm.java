@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -73,13 +74,17 @@ public enum KeyAlgorithm {
         return isRsa() ? "SHA256withRSA" : "SHA256withECDSA";
     }
 
+    /** A new key pair from the JDK's own generator (SunRsaSign, SunEC); RSA with e = 65537. */
     public KeyPair generate(SecureRandom random) {
-        if (isRsa()) {
-            return RsaKeyGenerator.generate(bits(), random);
-        }
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"), random);
+            KeyPairGenerator g;
+            if (isRsa()) {
+                g = KeyPairGenerator.getInstance("RSA");
+                g.initialize(new RSAKeyGenParameterSpec(bits(), RSAKeyGenParameterSpec.F4), random);
+            } else {
+                g = KeyPairGenerator.getInstance("EC");
+                g.initialize(new ECGenParameterSpec("secp256r1"), random);
+            }
             return g.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK cannot make " + kubeadmName + " keys", e);

@@ -22,7 +22,11 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +78,42 @@ class BundleServerTest {
             try (var left = java.nio.file.Files.list(disk.dir())) {
                 assertEquals(List.of(), left.toList(), "nothing left on the small disk");
             }
+        }
+    }
+
+    /** Each check may run kubectl, and the server has a thread for every connection: at most four run at once. */
+    @Test
+    void atMostFourTokenChecksRunAtOnce() throws Exception {
+        Path served = FakeBundle.standard().writeTo(dir.resolve("bundle"));
+        SecureRandom random = new SecureRandom();
+        KeyPair keys = KeyAlgorithm.ECDSA_P256.generate(random);
+        CaPair ca = new CaPair(CaKind.CA, new CertIssuer(random).selfSignedCa("kubernetes", keys, Instant.now(),
+                Duration.ofDays(1)), keys.getPrivate());
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        TokenCheck slow = t -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            return t.equals("abcdef.0123456789abcdef");
+        };
+        try (BundleServer server = BundleServer.start(served, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                BundleTls.serverContext(ca, List.of("127.0.0.1"), Instant.now(), random), slow)) {
+            HttpClient client = HttpClient.newBuilder().sslContext(PinnedCaTrust.context(CaHash.of(ca.cert()))).build();
+            List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                answers.add(client.sendAsync(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                        + server.address().getPort() + "/manifest.json")).header("Authorization", "Bearer abcdef.0123456789abcdef")
+                        .build(), HttpResponse.BodyHandlers.discarding()));
+            }
+            for (CompletableFuture<HttpResponse<Void>> a : answers) {
+                assertEquals(200, a.get(60, TimeUnit.SECONDS).statusCode());
+            }
+            assertTrue(most.get() <= BundleServer.CHECKS, "checks at once: " + most.get());
         }
     }
 

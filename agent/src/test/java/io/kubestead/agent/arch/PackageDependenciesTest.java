@@ -32,6 +32,7 @@ class PackageDependenciesTest {
             Map.entry("etcd", Set.of()),
             Map.entry("progress", Set.of()),
             Map.entry("tls", Set.of()),
+            Map.entry("http", Set.of()),
             Map.entry("spec", Set.of("version")),
             Map.entry("preflight", Set.of("host", "spec")),
             Map.entry("hostsetup", Set.of("host", "version")),
@@ -41,7 +42,8 @@ class PackageDependenciesTest {
             Map.entry("lb", Set.of("host", "spec", "tls")),
             Map.entry("join", Set.of("etcd", "host", "kubeadm", "pki", "spec", "tls", "version")),
             Map.entry("reset", Set.of("etcd", "host", "join", "lb", "preflight", "spec", "kubeadm", "version")),
-            Map.entry("airgap", Set.of("host", "spec", "version", "pki", "join", "bundle", "kubeadm", "hostsetup", "progress")),
+            Map.entry("airgap", Set.of("host", "spec", "version", "pki", "join", "bundle", "kubeadm", "hostsetup", "progress",
+                    "http")),
             Map.entry("bundle", Set.of("host", "spec", "version")),
             Map.entry("plan", Set.of("host", "spec", "progress")));
 

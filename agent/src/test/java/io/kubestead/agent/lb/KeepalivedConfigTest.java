@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +62,37 @@ class KeepalivedConfigTest {
             assertTrue(!peers.contains(m.address()) && peers.lines().filter(l -> l.strip().startsWith("10.")).count() == 2, "peers are the two others: " + peers);
             assertTrue(conf.contains("https://" + m.address() + ":6443/readyz"), "checks its own API server");
         }
+    }
+
+    /**
+     * The real check for every cluster size: one master (no peers), two and three. {@code keepalived -t} also disables
+     * the track script, and exits 5, unless its program exists and is writable by root only (enable_script_security),
+     * so this needs the host's {@code /usr/bin/curl}, as on the masters.
+     */
+    @Test
+    void oneTwoAndThreeMastersPassTheCheck() throws Exception {
+        assertTrue(Files.isExecutable(Path.of(KeepalivedConfig.CURL)), KeepalivedConfig.CURL + " is not installed");
+        Vip vip = new Vip("10.0.0.100", "eth0", 51);
+        List<Master> all = MASTERS.stream().sorted().toList();
+        for (int n = 1; n <= 3; n++) {
+            List<Master> masters = all.subList(0, n);
+            for (Master m : masters) {
+                String conf = new KeepalivedConfig(vip, masters, m.name(), "prod").render();
+                ExecResult r = check(conf);
+                String what = n + " master(s), on " + m.name() + ":\n" + r.stdout() + r.stderr() + "\n" + conf;
+                assertEquals(0, r.exitCode(), "keepalived -t rejected " + what);
+                assertFalse((r.stdout() + r.stderr()).contains("Defaulting to multicast"), what);
+                if (n == 1) {
+                    assertFalse(conf.contains("unicast"), "a lone master names no unicast peers: " + conf);
+                } else {
+                    String peers = conf.substring(conf.indexOf("unicast_peer {"), conf.indexOf("}", conf.indexOf("unicast_peer {")));
+                    assertEquals(n - 1, peers.lines().filter(l -> l.strip().startsWith("10.")).count(), what);
+                    assertFalse(peers.contains(m.address()), what);
+                }
+            }
+        }
+        List<Master> v6 = List.of(new Master("a", "fd00::1"));
+        assertAccepted(new KeepalivedConfig(new Vip("fd00::100", "eth0", 7), v6, "a", "prod").render());
     }
 
     @Test
