@@ -30,7 +30,9 @@ class HostLockCommandTest {
     @TempDir
     Path tmp;
 
+    /** Holds the lock of a dry-run directory (marked as one first, as a dry run that got there first would have). */
     private HostLock hold(Path root, String command) {
+        io.kubestead.agent.spec.DryRunDir.claim(root);
         return HostLock.take(new RootedHost("t", root, c -> new ExecResult(c, 0, "", ""), new ActionLog()), command, SINCE,
                 Duration.ZERO, h -> { });
     }
@@ -105,7 +107,7 @@ class HostLockCommandTest {
             int code = new picocli.CommandLine(new CertsCommand(new java.io.PrintWriter(out), new java.io.PrintWriter(err),
                     () -> Duration.ZERO)).execute("renew", "all", "--root", tmp.toString());
             assertEquals(1, code, err.toString());
-            assertTrue(err.toString().matches("error: install \\(pid " + holder.pid() + ", started [0-9T:.Z-]+\\) holds the host"
+            assertTrue(err.toString().matches("kubestead: install \\(pid " + holder.pid() + ", started [0-9T:.Z-]+\\) holds the host"
                     + " lock " + tmp.resolve("run/kubestead.lock") + ": run this again once it has finished\n"), err.toString());
             assertEquals(List.of(), List.of(out.toString().lines().toArray()));
         } finally {
