@@ -57,8 +57,8 @@ public final class ImageImport {
                 meter.update(n++, total, image.ref() + ": importing");
                 var r = host.run(ctr("images", "import", file));
                 if (!r.ok()) {
-                    throw new HostException("containerd could not import " + image.ref() + " from " + file + ": "
-                            + r.stderr().strip().lines().reduce((a, b) -> b).orElse("exit " + r.exitCode()));
+                    throw new io.kubestead.agent.host.CommandFailedException(r, "containerd could not import " + image.ref()
+                            + " from " + file + ": " + r.stderr().strip().lines().reduce((a, b) -> b).orElse(r.outcome()));
                 }
                 imported.add(image.ref());
             }

@@ -1,6 +1,7 @@
 package io.kubestead.agent.cli;
 
 import io.kubestead.agent.host.ActionLog;
+import io.kubestead.agent.host.HostLock;
 import io.kubestead.agent.host.ProcessRunner;
 import io.kubestead.agent.host.RootedHost;
 import io.kubestead.agent.pki.CaHash;
@@ -31,15 +32,28 @@ import picocli.CommandLine.Parameters;
 public final class CertsCommand implements Callable<Integer> {
     final PrintWriter out;
     final PrintWriter err;
+    /** How long renew waits for the host lock; asked only by renew, so a bad setting fails only that. */
+    final java.util.function.Supplier<Duration> lockPatience;
 
     public CertsCommand(PrintWriter out, PrintWriter err) {
+        this(out, err, () -> HostSession.PATIENCE);
+    }
+
+    CertsCommand(PrintWriter out, PrintWriter err, java.util.function.Supplier<Duration> lockPatience) {
         this.out = out;
         this.err = err;
+        this.lockPatience = lockPatience;
     }
 
     /** A command line whose help and parse errors also go to the given writers (picocli's own output). */
     public static picocli.CommandLine commandLine(PrintWriter out, PrintWriter err) {
         return new picocli.CommandLine(new CertsCommand(out, err)).setOut(out).setErr(err);
+    }
+
+    /** The command line of {@code kubestead certs}: renew waits for the host lock as long as the environment says. */
+    static picocli.CommandLine commandLine(CliEnvironment env) {
+        return new picocli.CommandLine(new CertsCommand(env.out(), env.err(), () -> HostSession.patience(env)))
+                .setOut(env.out()).setErr(env.err());
     }
 
     @Override
@@ -122,6 +136,18 @@ public final class CertsCommand implements Callable<Integer> {
                 throw new SpecException("--cert-validity-days " + days + " must be at least 1");
             }
             requireTree(host);
+            Duration patience = parent.lockPatience.get();
+            // renewing rewrites files an install rerun also writes: one command at a time on a host (or --root tree)
+            try (HostLock lock = HostLock.take(host, "certs renew", Instant.now(), patience, holder -> {
+                parent.err.println("Waiting for the host lock: " + holder.describe() + " holds it (waiting up to "
+                        + patience.toSeconds() + " s)");
+                parent.err.flush();
+            })) {
+                renew(host);
+            }
+        }
+
+        private void renew(RootedHost host) {
             List<FileOutcome> changed = new Renewal(KeyPool.perCpu(), new CertIssuer(new SecureRandom()))
                     .renew(host, name, Instant.now(), Duration.ofDays(days));
             changed.forEach(f -> parent.out.println("renewed " + f.path()));

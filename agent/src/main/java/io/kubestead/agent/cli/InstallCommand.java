@@ -51,7 +51,12 @@ final class InstallCommand implements Callable<Integer> {
             env.out().println(version);
         }
 
-        PlanExecution execution = new PlanExecution(env, spec.dryRun());
+        try (PlanExecution execution = new PlanExecution(env, spec.dryRun(), "install")) {
+            return run(execution, spec, version);
+        }
+    }
+
+    private int run(PlanExecution execution, InstallSpec spec, String version) {
         Host host = execution.host();
         // an earlier run's settings: a moved endpoint also moves the cluster's records of it and the other nodes
         java.util.Optional<InstallSpec> previous = host.readFile("/etc/kubestead/install.json")

@@ -38,9 +38,10 @@ final class JoinCommand implements Callable<Integer> {
         if (spec.airgap()) {
             env.out().println(version);
         }
-        PlanExecution execution = new PlanExecution(env, spec.dryRun());
-        execution.run(JoinPlan.create(spec, env.installContext(), execution.host()),
-                "join as " + spec.nodeName() + "\n# " + version);
+        try (PlanExecution execution = new PlanExecution(env, spec.dryRun(), "join")) {
+            execution.run(JoinPlan.create(spec, env.installContext(), execution.host()),
+                    "join as " + spec.nodeName() + "\n# " + version);
+        }
         env.out().println(spec.nodeName() + " joined the cluster as a " + (spec.controlPlane() ? "master" : "worker") + ".");
         if (spec.controlPlane()) {
             // the masters= list holds the masters before this one

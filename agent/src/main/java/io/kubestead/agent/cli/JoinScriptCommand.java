@@ -56,6 +56,12 @@ final class JoinScriptCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         Host host = env.realHost().apply(new ActionLog());
+        try (HostSession session = HostSession.lock(env, host, "join-script")) {
+            return issue(host, forMaster);
+        }
+    }
+
+    private int issue(Host host, boolean forMaster) throws Exception {
         InstallSpec spec = InstallSpecJson.read(host.readFile("/etc/kubestead/install.json").orElseThrow(
                 () -> new IllegalStateException("no /etc/kubestead/install.json here: run join-script on a master that"
                         + " Kubestead installed or joined")));

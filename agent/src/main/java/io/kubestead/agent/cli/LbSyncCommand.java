@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
         description = {"Reads the masters from the API and rewrites this node's HAProxy (or keepalived) configuration",
             "when they changed. On nodes with the internal balancer and on VIP masters, a systemd timer runs a",
             "shell check every 30 seconds (" + io.kubestead.agent.lb.LbSyncUnits.CHECK + ") that starts it only when the",
-            "masters or this node's balancer files changed. When the API cannot be asked, the configuration is left as it is."})
+            "masters or this node's balancer files changed. While another command holds the host lock (an install, a",
+            "join ...), it skips this round and exits 0. When the API cannot be asked, the configuration is left as it is."})
 final class LbSyncCommand implements Callable<Integer> {
     private final CliEnvironment env;
 
@@ -31,6 +32,16 @@ final class LbSyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Host host = env.realHost().apply(new ActionLog());
+        // no waiting: the timer runs it again in 30 seconds, and an install or join rewrites the balancer itself
+        try (HostSession session = HostSession.lock(env, host, "lb-sync", java.time.Duration.ZERO)) {
+            return sync(host);
+        } catch (io.kubestead.agent.host.HostLockBusyException e) {
+            env.out().println("lb-sync skipped: " + e.holder().describe() + " holds the host lock; the timer runs it again");
+            return 0;
+        }
+    }
+
+    private int sync(Host host) {
         BalancerFile file = BalancerFile.read(host).orElseThrow(() -> new IllegalStateException(
                 BalancerFile.PATH + " is missing: this node was not installed or joined by Kubestead"));
         List<Master> masters = masters(host);

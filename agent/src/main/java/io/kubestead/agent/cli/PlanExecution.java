@@ -13,18 +13,25 @@ import java.util.Set;
 
 /**
  * Running a plan the same way for every command: on the real host, or on a dry-run host rooted in a directory
- * (whose plan.txt is written at the end); progress to stdout, state recorded for reruns.
+ * (whose plan.txt is written at the end); progress to stdout, state recorded for reruns. It holds the host lock
+ * from its start (before the first read of the host's state) to its close, and writes the run log.
  */
-final class PlanExecution {
+final class PlanExecution implements AutoCloseable {
     private final CliEnvironment env;
     private final Optional<Path> dryRun;
     private final ActionLog log = new ActionLog();
     private final Host host;
+    private final HostSession session;
 
-    PlanExecution(CliEnvironment env, Optional<Path> dryRun) {
+    /**
+     * Takes the host lock for {@code command}, waiting a while for another command to finish; the run log starts
+     * with the plan (so bad input found before it, such as --skip-phases, leaves none).
+     */
+    PlanExecution(CliEnvironment env, Optional<Path> dryRun, String command) {
         this.env = env;
         this.dryRun = dryRun;
         this.host = host(env, dryRun, log);
+        this.session = HostSession.lock(env, host, command);
     }
 
     /** The host a plan runs on: the real one, or the dry-run tree. */
@@ -69,7 +76,22 @@ final class PlanExecution {
     void run(Plan plan, String summary, Set<String> skip, Runnable beforeFirstPhase) {
         PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
                 env.clock(), dryRun.isPresent(), state());
-        new PlanRunner().run(plan, ctx, skip, beforeFirstPhase);
+        try {
+            // the run log starts once every phase has checked its inputs: refused input leaves no log either
+            new PlanRunner().run(plan, ctx, skip, () -> {
+                session.startLog(host, log, dryRun.isPresent());
+                beforeFirstPhase.run();
+            });
+        } catch (RuntimeException e) {
+            session.failed(e);
+            throw e;
+        }
         dryRun.ifPresent(dir -> DryRun.writePlan(dir, plan, log, summary, env.clock()));
+    }
+
+    /** Ends the run log and releases the host lock. */
+    @Override
+    public void close() {
+        session.close();
     }
 }

@@ -52,6 +52,13 @@ final class ResetCommand implements Callable<Integer> {
         ActionLog log = new ActionLog();
         Host real = env.realHost().apply(log);
         Host host = spec.dryRun().<Host>map(dir -> new PreviewHost(real, DryRun.host(dir, log), log)).orElse(real);
+        try (HostSession session = HostSession.lock(env, host, "reset")) {
+            return reset(spec, host, log, session);
+        }
+    }
+
+    private int reset(ResetSpec spec, Host host, ActionLog log, HostSession session) {
+        boolean dryRun = spec.dryRun().isPresent();
         ResetTarget target = ResetTarget.detect(host, spec.nodeName(), env.facts().hostName());
         String what = target.nodeName() + (target.master() ? " (a master: its Node and etcd member leave the cluster first)"
                 : target.kubernetes() ? " (a worker)" : "");
@@ -68,9 +75,11 @@ final class ResetCommand implements Callable<Integer> {
         // progress is not kept: the state file is among what reset removes, and each step checks the host anyway
         PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
                 env.clock(), dryRun, new StateStore(new MemoryHost("reset-state")));
+        session.startLog(host, log, dryRun);
         try {
             new PlanRunner().run(plan, ctx, Set.of());
         } catch (RuntimeException e) {
+            session.failed(e);
             if (!report.lines().isEmpty()) {
                 env.out().println("Reset of " + target.nodeName() + " stopped; done so far (a rerun goes on from here):");
                 report.lines().forEach(env.out()::println);

@@ -38,13 +38,14 @@ final class SetEndpointCommand implements Callable<Integer> {
             env.err().println("kubestead: set-endpoint changes this host and must run as root; use sudo");
             return ExitCodes.FAILURE;
         }
-        PlanExecution execution = new PlanExecution(env, spec.dryRun());
-        Host host = execution.host();
-        Optional<String> localMaster = host.exists("/etc/kubernetes/manifests/kube-apiserver.yaml")
-                ? Optional.of(env.facts().hostName().toLowerCase()) : Optional.empty();
-        Plan plan = EndpointPlan.create(spec, localMaster, host);
-        // each call brings new words: every step runs
-        execution.run(plan, "set-endpoint " + spec.endpoint(), Set.of(), () -> execution.state().forget(plan.name()));
+        try (PlanExecution execution = new PlanExecution(env, spec.dryRun(), "set-endpoint")) {
+            Host host = execution.host();
+            Optional<String> localMaster = host.exists("/etc/kubernetes/manifests/kube-apiserver.yaml")
+                    ? Optional.of(env.facts().hostName().toLowerCase()) : Optional.empty();
+            Plan plan = EndpointPlan.create(spec, localMaster, host);
+            // each call brings new words: every step runs
+            execution.run(plan, "set-endpoint " + spec.endpoint(), Set.of(), () -> execution.state().forget(plan.name()));
+        }
         env.out().println("This node now reaches the API at " + spec.endpoint() + ".");
         return 0;
     }

@@ -45,6 +45,35 @@ public record Command(List<String> argv, byte[] stdin, Map<String, String> env, 
         return new Command(argv, stdin, env, timeout, shown);
     }
 
+    /**
+     * The text with this command's secrets masked: the argument words its redacted display hides (and the value of
+     * a hidden {@code key=value} word). A program may print them back (kubeadm token create prints the token), so
+     * run logs and failure reports pass its output through here, as they show its command line as {@code display}.
+     */
+    public String scrub(String text) {
+        if (display.equals(String.join(" ", argv))) {
+            return text;
+        }
+        List<String> hidden = new java.util.ArrayList<>();
+        for (String word : argv) {
+            if (!display.contains(word)) {
+                hidden.add(word);
+                int eq = word.indexOf('=');
+                if (eq >= 0 && !display.contains(word.substring(eq + 1))) {
+                    hidden.add(word.substring(eq + 1));
+                }
+            }
+        }
+        hidden.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        String out = text;
+        for (String word : hidden) {
+            if (word.length() >= 4) {
+                out = out.replace(word, "****");
+            }
+        }
+        return out;
+    }
+
     @Override
     public byte[] stdin() {
         return stdin.clone();

@@ -39,6 +39,14 @@ public interface Host {
     /** The POSIX mode of a file (e.g. 0600), or empty if it does not exist. */
     Optional<Integer> mode(String path);
 
+    /**
+     * Where a host path lives on this machine's file system, for files kept open while a command runs (the run log,
+     * the host lock): the real path, or the one under a dry-run directory. Empty for a host without local files.
+     */
+    default Optional<java.nio.file.Path> localPath(String path) {
+        return Optional.empty();
+    }
+
     default ExecResult run(String... argv) {
         return run(Command.of(argv));
     }

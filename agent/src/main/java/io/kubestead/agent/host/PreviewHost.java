@@ -28,6 +28,12 @@ public final class PreviewHost implements Host {
         return real.name();
     }
 
+    /** The dry-run directory's: a preview's run log and lock live there, never on the real host. */
+    @Override
+    public Optional<java.nio.file.Path> localPath(String path) {
+        return scratch.localPath(path);
+    }
+
     @Override
     public ExecResult run(Command command) {
         log.add("run: " + command.display());

@@ -64,9 +64,16 @@ public final class RootedHost implements Host {
     }
 
     @Override
+    public Optional<Path> localPath(String path) {
+        return Optional.of(resolve(path));
+    }
+
+    @Override
     public ExecResult run(Command command) {
         log.add("run: " + command.display());
-        return runner.run(command);
+        ExecResult r = runner.run(command, log.output(command));
+        log.ended(r);
+        return r;
     }
 
     @Override

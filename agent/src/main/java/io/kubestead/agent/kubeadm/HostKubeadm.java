@@ -1,9 +1,9 @@
 package io.kubestead.agent.kubeadm;
 
 import io.kubestead.agent.host.Command;
+import io.kubestead.agent.host.CommandFailedException;
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.Host;
-import io.kubestead.agent.host.HostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +92,7 @@ public final class HostKubeadm implements Kubeadm {
         }
         String reason = r.stderr().lines().map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("To see the stack trace"))
-                .reduce((a, b) -> b).orElse("no output");
-        throw new HostException("'" + command.display() + "' exited " + r.exitCode() + ": " + reason);
+                .reduce((a, b) -> b).map(command::scrub).orElse("no output");
+        throw new CommandFailedException(r, "'" + command.display() + "' " + r.outcome() + ": " + reason);
     }
 }

@@ -42,11 +42,15 @@ final class CliHarness {
     }
 
     int run(String... args) {
-        CliEnvironment env = new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
+        return Main.run(env(), args);
+    }
+
+    /** The environment {@link #run} runs commands in. */
+    CliEnvironment env() {
+        return new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
                 facts, prompter, workingDir,
                 Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), root, false,
                 (ActionLog log) -> new RootedHost("test", hostRoot, runner, log), variables, java.time.Duration.ZERO,
                 controlPlaneGate);
-        return Main.run(env, args);
     }
 }

@@ -142,7 +142,10 @@ class HostileInputTest {
         String line = refusedInOneLine(real, real.run(Stream.concat(Stream.of("install"), Stream.of(words)).toArray(String[]::new)),
                 reason);
         assertEquals(List.of(), node.displayed(), "no host command ran before the refusal");
-        assertEquals(before, tree(node.root), "no file written before the refusal");
+        // the host lock is taken before the inputs are read (they are among what it guards); its file in /run,
+        // emptied at each boot, is the one thing there, and it changes nothing on the host
+        assertEquals(before, tree(node.root).stream().filter(p -> !p.equals("run") && !p.equals("run/kubestead.lock")).toList(),
+                "no file written before the refusal");
 
         CliHarness dry = new CliHarness(tmp);
         refusedInOneLine(dry, dry.run(Stream.concat(Stream.of("install", "dry-run=dr"), Stream.of(words)).toArray(String[]::new)),
