@@ -55,7 +55,8 @@ public record CliEnvironment(
      */
     io.kubestead.agent.spec.BundleVersion.Lookup bundleVersions() {
         return (trust, dryRun) -> io.kubestead.agent.airgap.BundleVersionReader.find(
-                PlanExecution.host(this, dryRun, new ActionLog()), airgapArchive(), trust);
+                dryRun.map(dir -> DryRun.reader(dir, new ActionLog())).orElseGet(() -> realHost().apply(new ActionLog())),
+                airgapArchive(), trust);
     }
 
     public static CliEnvironment system() {

@@ -23,6 +23,25 @@ final class DryRun {
         return new RootedHost("dry-run", dir, cmd -> new ExecResult(cmd, 0, "", ""), log);
     }
 
+    /** The dry-run tree to read from, before the words are all checked: nothing is created or marked. */
+    static Host reader(Path dir, ActionLog log) {
+        return new RootedHost("dry-run", dir, cmd -> new ExecResult(cmd, 0, "", ""), log);
+    }
+
+    /**
+     * Removes a dry-run directory this run created when the run was refused before its first phase: refused words
+     * leave nothing behind (the directory then holds only the marker and the lock file).
+     */
+    static void removeUnused(Path dir) {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            // best effort: what remains is an empty, marked dry-run tree that a rerun accepts
+        }
+    }
+
     static void writePlan(Path dir, Plan plan, ActionLog log, String summary, Clock clock) {
         List<String> lines = new ArrayList<>();
         lines.add("# Kubestead " + plan.name() + " plan, dry-run at " + clock.instant());

@@ -22,6 +22,9 @@ final class PlanExecution implements AutoCloseable {
     private final ActionLog log = new ActionLog();
     private final Host host;
     private final HostSession session;
+    /** A dry-run directory made by this run, removed again if no phase starts. */
+    private final boolean madeDryRunDir;
+    private boolean started;
 
     /**
      * Takes the host lock for {@code command}, waiting a while for another command to finish; the run log starts
@@ -30,6 +33,7 @@ final class PlanExecution implements AutoCloseable {
     PlanExecution(CliEnvironment env, Optional<Path> dryRun, String command) {
         this.env = env;
         this.dryRun = dryRun;
+        this.madeDryRunDir = dryRun.filter(dir -> !java.nio.file.Files.exists(dir)).isPresent();
         this.host = host(env, dryRun, log);
         this.session = HostSession.lock(env, host, command);
     }
@@ -79,6 +83,7 @@ final class PlanExecution implements AutoCloseable {
         try {
             // the run log starts once every phase has checked its inputs: refused input leaves no log either
             new PlanRunner().run(plan, ctx, skip, () -> {
+                started = true;
                 session.startLog(host, log, dryRun.isPresent());
                 beforeFirstPhase.run();
             });
@@ -93,5 +98,8 @@ final class PlanExecution implements AutoCloseable {
     @Override
     public void close() {
         session.close();
+        if (madeDryRunDir && !started) {
+            DryRun.removeUnused(dryRun.get());
+        }
     }
 }
