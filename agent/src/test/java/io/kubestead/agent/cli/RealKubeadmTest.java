@@ -58,7 +58,9 @@ class RealKubeadmTest {
         HA_INTERNAL_BALANCER("ha"),
         HA_VIP("ha", "vip=" + VIP),
         ECDSA_P256("key-algorithm=ecdsa-p256"),
-        OWN_CA();
+        OWN_CA(),
+        /** A cgroup v1 host kept knowingly: from 1.35 the kubelet is told failCgroupV1: false. */
+        KEEP_CGROUP_V1("preflight-ignore=cgroups");
 
         final List<String> words;
 
@@ -90,6 +92,9 @@ class RealKubeadmTest {
         Path tree = tmp.resolve("tree");
         dryRun(tree, words);
         Path config = tree.resolve("etc/kubestead/kubeadm-init.yaml");
+        if (kind == Tree.KEEP_CGROUP_V1) {
+            assertEquals(release.minor() >= 35, Files.readString(config).contains("failCgroupV1: false"));
+        }
         Set<String> allowed = kind == Tree.HA_INTERNAL_BALANCER ? Set.of(INTERNAL_BALANCER_NOTE) : Set.of();
 
         noWarnings(UpstreamBinaries.run(kubeadm.toString(), "config", "validate", "--config", config.toString()).ok(),
@@ -147,14 +152,20 @@ class RealKubeadmTest {
         String script = Files.readString(first.resolve("var/lib/kubestead/join-master.sh"));
         String command = script.lines().filter(l -> l.contains("bash -s join ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no join command in join-master.sh:\n" + script));
-        List<String> words = new ArrayList<>(List.of(command.substring(command.indexOf("bash -s ") + 8).split(" ")));
-        words.addAll(List.of("node-name=node-2", "private-address=" + JOINER_ADDRESS));
-        Path joiner = tmp.resolve("joiner");
-        dryRun(joiner, words);
-        Path config = joiner.resolve("etc/kubestead/kubeadm-join.yaml");
-        assertTrue(Files.readString(config).contains("kind: JoinConfiguration"));
-        noWarnings(UpstreamBinaries.run(kubeadm.toString(), "config", "validate", "--config", config.toString()).ok(),
-                Set.of());
+        // as printed, and on a cgroup v1 host kept knowingly (from 1.35: a kubelet patch and a skipped check)
+        for (List<String> extra : List.of(List.<String>of(), List.of("preflight-ignore=cgroups"))) {
+            List<String> words = new ArrayList<>(List.of(command.substring(command.indexOf("bash -s ") + 8).split(" ")));
+            words.addAll(List.of("node-name=node-2", "private-address=" + JOINER_ADDRESS));
+            words.addAll(extra);
+            Path joiner = tmp.resolve("joiner" + extra.size());
+            dryRun(joiner, words);
+            Path config = joiner.resolve("etc/kubestead/kubeadm-join.yaml");
+            String yaml = Files.readString(config);
+            assertTrue(yaml.contains("kind: JoinConfiguration"), yaml);
+            assertEquals(!extra.isEmpty() && release.minor() >= 35, yaml.contains("patches:"), yaml);
+            noWarnings(UpstreamBinaries.run(kubeadm.toString(), "config", "validate", "--config", config.toString())
+                    .ok(), Set.of());
+        }
     }
 
     @ParameterizedTest(name = "{0}")
