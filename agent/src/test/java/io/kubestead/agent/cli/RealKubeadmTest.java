@@ -113,6 +113,8 @@ class RealKubeadmTest {
         assertEquals(before, hashes(tree.resolve("etc/kubernetes")),
                 "kubeadm init phase kubeconfig all changed our kubeconfigs:\n" + kubeconfigs.output());
 
+        sameAsKubeadmsOwn(tree, kubeadm, config, kind, allowed);
+
         noWarnings(inTree(tree, kubeadm, "init", "phase", "etcd", "local", "--config", config.toString()), allowed);
         noWarnings(inTree(tree, kubeadm, "init", "phase", "control-plane", "all", "--config", config.toString()),
                 allowed);
@@ -190,6 +192,90 @@ class RealKubeadmTest {
                 "list", "--kubernetes-version", v).ok().output();
         assertTrue(images.contains("/etcd:" + etcd + "-"), "kubeadm " + v + " wants another etcd than "
                 + UpstreamBinaries.VERSIONS + " names:\n" + images);
+    }
+
+    /**
+     * kubeadm's certs and kubeconfig phases check only that our files load and chain to the CA (and warn on expiry),
+     * not their names or usages; so kubeadm also writes its own PKI and kubeconfigs for the same configuration into
+     * an empty tree, and each of ours must match its counterpart in subject, SANs (in order), key usage, extended
+     * key usage, basic constraints, key type and size, signature algorithm, validity, PEM type and file mode, and
+     * each kubeconfig in everything but the key material. With a CA of your own kubeadm signs with that CA.
+     */
+    private void sameAsKubeadmsOwn(Path tree, Path kubeadm, Path config, Tree kind, Set<String> allowed)
+            throws Exception {
+        Path reference = tmp.resolve("kubeadm-own");
+        Path refPki = reference.resolve("etc/kubernetes/pki");
+        Files.createDirectories(refPki);
+        if (kind == Tree.OWN_CA) {
+            for (String f : List.of("ca.crt", "ca.key")) {
+                Files.copy(tree.resolve("etc/kubernetes/pki").resolve(f), refPki.resolve(f));
+            }
+        }
+        noWarnings(inTree(reference, kubeadm, "init", "phase", "certs", "all", "--config", config.toString()), allowed);
+        noWarnings(inTree(reference, kubeadm, "init", "phase", "kubeconfig", "all", "--config", config.toString()),
+                allowed);
+        Path ours = tree.resolve("etc/kubernetes");
+        Path theirs = reference.resolve("etc/kubernetes");
+        Set<String> ourFiles = new TreeSet<>(hashes(ours).keySet());
+        ourFiles.removeIf(f -> f.startsWith("manifests/"));
+        assertEquals(new TreeSet<>(hashes(theirs).keySet()), ourFiles, "the files kubeadm writes and ours");
+        List<String> differences = new ArrayList<>();
+        for (String f : ourFiles) {
+            String mine = describe(ours.resolve(f));
+            String kubeadms = describe(theirs.resolve(f));
+            if (!mine.equals(kubeadms)) {
+                differences.add(f + "\n  kubeadm: " + kubeadms.replace("\n", "\n           ") + "\n  ours:    "
+                        + mine.replace("\n", "\n           "));
+            }
+        }
+        assertEquals(List.of(), differences, "our files differ from the ones kubeadm writes");
+    }
+
+    /** What must agree with kubeadm's own file: the mode, and for certificates and kubeconfigs their profile. */
+    private static String describe(Path file) throws Exception {
+        String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+        String name = file.getFileName().toString();
+        String text = Files.readString(file);
+        if (name.endsWith(".crt")) {
+            return mode + " " + profile(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        if (name.endsWith(".key") || name.endsWith(".pub")) {
+            return mode + " " + text.lines().findFirst().orElse("");
+        }
+        // a kubeconfig: its text with the key material left out, and the profile of its client certificate
+        StringBuilder out = new StringBuilder(mode);
+        for (String line : text.lines().toList()) {
+            java.util.regex.Matcher m = Pattern.compile("^(\\s*)(certificate-authority-data|client-certificate-data|"
+                    + "client-key-data): (.*)$").matcher(line);
+            if (!m.matches()) {
+                out.append("\n").append(line);
+            } else if (m.group(2).equals("client-certificate-data")) {
+                out.append("\n").append(m.group(1)).append("client certificate: ")
+                        .append(profile(java.util.Base64.getDecoder().decode(m.group(3))));
+            } else {
+                out.append("\n").append(m.group(1)).append(m.group(2)).append(": ...");
+            }
+        }
+        return out.toString();
+    }
+
+    private static String profile(byte[] pem) throws Exception {
+        java.security.cert.X509Certificate c = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(pem));
+        java.security.PublicKey key = c.getPublicKey();
+        String keyDesc = key instanceof java.security.interfaces.RSAPublicKey rsa ? "RSA-" + rsa.getModulus().bitLength()
+                : key instanceof java.security.interfaces.ECPublicKey ec
+                        ? "EC-" + ec.getParams().getCurve().getField().getFieldSize() : key.getAlgorithm();
+        // The configured period, to the hour: kubeadm back-dates NotBefore by 5 minutes, except for the kubeconfigs'
+        // client certificates, whose NotBefore it takes from the CA (a CA of your own made a moment ago: not
+        // back-dated), and its NotAfter counts from its start, seconds before it signs.
+        java.time.Duration validity = java.time.Duration.between(c.getNotBefore().toInstant(),
+                c.getNotAfter().toInstant()).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        return "subject=" + c.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253)
+                + " sans=" + (c.getSubjectAlternativeNames() == null ? "[]" : c.getSubjectAlternativeNames())
+                + " keyUsage=" + (c.getKeyUsage() == null ? "none" : java.util.Arrays.toString(c.getKeyUsage()))
+                + " extKeyUsage=" + c.getExtendedKeyUsage() + " ca=" + c.getBasicConstraints()
+                + " key=" + keyDesc + " sig=" + c.getSigAlgName() + " validity=" + validity;
     }
 
     /** A CA made by openssl, as a customer's PKI team would hand it over, for ca-cert= and ca-key=. */
