@@ -170,6 +170,51 @@ class RealKubeadmTest {
         }
     }
 
+    /**
+     * kubeadm's own preflight, with the kubelet of the release in PATH, and {@code kubestead preflight} agree on this
+     * host's cgroups: kubeadm's SystemVerification errors on cgroup v1 for a 1.35+ kubelet and warns before, as our
+     * cgroups check fails and warns; with {@code preflight-ignore=cgroups} kubeadm is told to skip it, so no error.
+     * Other preflight findings (no container runtime here, ip_forward ...) are not this test's subject.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("releases")
+    void kubeadmsPreflightAndOursAgreeOnThisHostsCgroups(Release release) throws Exception {
+        Path kubeadm = UpstreamBinaries.binary(release, "kubeadm");
+        Path kubelet = UpstreamBinaries.binary(release, "kubelet");
+        UpstreamBinaries.requireRoot();
+        Map<String, String> path = Map.of("PATH", kubelet.getParent() + ":" + System.getenv("PATH"));
+        List<String> common = List.of("kubernetes-version=" + release.bare(), "node-name=node-1",
+                "private-address=" + ADDRESS, "yes");
+        JsonNode rows = new ObjectMapper().readTree(UpstreamBinaries.run(agentCommand("preflight", "-o", "json",
+                common.get(0)), Map.of()).output());
+        String ours = "";
+        for (JsonNode row : rows) {
+            ours = row.path("check").asText().equals("cgroups") ? row.path("status").asText() : ours;
+        }
+        for (boolean keep : List.of(false, true)) {
+            List<String> words = new ArrayList<>(List.of("install"));
+            words.addAll(common);
+            if (keep) {
+                words.add("preflight-ignore=cgroups");
+            }
+            Path tree = tmp.resolve("preflight-" + keep);
+            dryRun(tree, words);
+            List<String> cmd = new ArrayList<>(List.of(UpstreamBinaries.IN_TREE.toString(), tree.toString(),
+                    kubeadm.toString(), "init", "phase", "preflight", "--config",
+                    tree.resolve("etc/kubestead/kubeadm-init.yaml").toString()));
+            String out = UpstreamBinaries.run(cmd, path).output();
+            assertTrue(out.contains("[preflight] Running pre-flight checks"), out);
+            String kubeadms = out.lines().anyMatch(l -> l.contains("[ERROR SystemVerification]") && l.contains("cgroups v1"))
+                    ? "FAIL" : out.lines().anyMatch(l -> l.contains("[WARNING SystemVerification]") && l.contains("cgroups v1"))
+                    ? "WARN" : "PASS";
+            if (!keep) {
+                assertEquals(kubeadms, ours, "kubeadm " + release + "'s preflight on this host:\n" + out);
+            } else {
+                assertFalse(kubeadms.equals("FAIL"), "kept cgroup v1, yet kubeadm's preflight fails on it:\n" + out);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("releases")
     void theBinariesPrintTheirReleaseAndKubeadmNamesTheEtcdWeBuilt(Release release) {
@@ -305,9 +350,13 @@ class RealKubeadmTest {
     }
 
     private static Run kubestead(String... args) {
+        return UpstreamBinaries.run(agentCommand(args), Map.of()).ok();
+    }
+
+    private static List<String> agentCommand(String... args) {
         List<String> cmd = new ArrayList<>(agent());
         cmd.addAll(List.of(args));
-        return UpstreamBinaries.run(cmd, Map.of()).ok();
+        return cmd;
     }
 
     /** The agent as its own JVM on this test's class path (Main as the launcher runs it). */
