@@ -55,7 +55,8 @@ final class PreflightCommand implements Callable<Integer> {
                 env.facts().localAddresses(), env.workingDir(), io.kubestead.agent.spec.Prompter.NONE,
                 io.kubestead.agent.spec.BundleVersion.Lookup.NONE).parse(append(filtered, "yes"));
         Host host = env.realHost().apply(new ActionLog());
-        Preflight preflight = new Preflight(Checks.forRole(r, spec.nodeName(), r == Role.MASTER ? spec.externalBalancer() : Optional.empty()), spec.preflightIgnore());
+        Preflight preflight = new Preflight(Checks.forRole(r, spec.nodeName(), spec.kubernetesVersion(),
+                r == Role.MASTER ? spec.externalBalancer() : Optional.empty()), spec.preflightIgnore());
         List<Map<String, Object>> rows = new ArrayList<>();
         try {
             preflight.run(host, o -> {

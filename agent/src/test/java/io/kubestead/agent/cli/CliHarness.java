@@ -25,6 +25,8 @@ final class CliHarness {
     HostFacts facts = new HostFacts("node-1", "10.0.0.5", "apt", java.util.List.of("127.0.0.1/8", "10.0.0.5/24"));
     boolean root = true;
     java.util.Map<String, String> variables = new java.util.HashMap<>();
+    /** Fixed by default; tests whose output a real program checks against today's date use the system clock. */
+    Clock clock = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
     /** How a joining master reaches the cluster; by default it fails, so no test ever resolves or dials a real name. */
     io.kubestead.agent.plan.phases.ControlPlaneGateSetup controlPlaneGate = new io.kubestead.agent.plan.phases.ControlPlaneGateSetup(
             (target, progress) -> {
@@ -48,8 +50,7 @@ final class CliHarness {
     /** The environment {@link #run} runs commands in. */
     CliEnvironment env() {
         return new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
-                facts, prompter, workingDir,
-                Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), root, false,
+                facts, prompter, workingDir, clock, root, false,
                 (ActionLog log) -> new RootedHost("test", hostRoot, runner, log), variables, java.time.Duration.ZERO,
                 controlPlaneGate);
     }
