@@ -23,6 +23,9 @@ final class CliHarness {
     Prompter prompter = Prompter.NONE;
     boolean root = true;
     java.util.Map<String, String> variables = new java.util.HashMap<>();
+    /** Fixed by default; tests whose output a real program checks against today's date use the system clock. */
+    Clock clock = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
+    HostFacts facts = new HostFacts("node-1", "10.0.0.5", "apt");
     /** How a joining master reaches the cluster; by default it fails, so no test ever resolves or dials a real name. */
     io.kubestead.agent.plan.phases.ControlPlaneGateSetup controlPlaneGate = new io.kubestead.agent.plan.phases.ControlPlaneGateSetup(
             (target, progress) -> {
@@ -41,8 +44,7 @@ final class CliHarness {
 
     int run(String... args) {
         CliEnvironment env = new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
-                new HostFacts("node-1", "10.0.0.5", "apt"), prompter, workingDir,
-                Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), root, false,
+                facts, prompter, workingDir, clock, root, false,
                 (ActionLog log) -> new RootedHost("test", hostRoot, runner, log), variables, java.time.Duration.ZERO,
                 controlPlaneGate);
         return Main.run(env, args);
