@@ -48,11 +48,11 @@ public final class NamespaceHost implements CommandRunner, AutoCloseable {
     private final String name;
     private final String address;
     private final Path tree;
-    private final UpstreamBinaries binaries;
+    private final Path binaries;
     private final Process holder;
     private final List<Process> started = new ArrayList<>();
 
-    NamespaceHost(String name, String address, Path tree, Path scratch, UpstreamBinaries binaries) {
+    NamespaceHost(String name, String address, Path tree, Path scratch, Path binaries) {
         this.name = name;
         this.address = address;
         this.tree = tree;
@@ -116,7 +116,7 @@ public final class NamespaceHost implements CommandRunner, AutoCloseable {
         }
     }
 
-    /** Runs a command inside this host, the upstream binaries first in PATH; bounded by the command's timeout. */
+    /** Runs a command inside this host, the directory of the upstream binaries first in PATH; bounded by the command's timeout. */
     @Override
     public ExecResult run(Command command) {
         ExecResult r = new ProcessRunner().run(new Command(inside(command.argv()), command.stdin(), env(command.env()),
@@ -150,7 +150,7 @@ public final class NamespaceHost implements CommandRunner, AutoCloseable {
 
     private Map<String, String> env(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(extra);
-        env.put("PATH", binaries.searchPath());
+        env.put("PATH", binaries + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("HOME", "/root");
         env.remove("KUBECONFIG");
         return env;

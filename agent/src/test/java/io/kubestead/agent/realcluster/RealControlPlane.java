@@ -98,7 +98,7 @@ public final class RealControlPlane {
     }
 
     private void awaitReady(Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().sslContext(PemTls.trusting(caPem()))
+        HttpClient http = HttpClient.newBuilder().sslContext(PemTls.trusting(caPem())).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";

@@ -16,6 +16,7 @@ public final class TestBridge implements AutoCloseable {
     private final int net = ThreadLocalRandom.current().nextInt(1, 250);
     private final String bridge = "ksr" + net;
     private final List<NamespaceHost> hosts = new ArrayList<>();
+    private final List<String> links = new ArrayList<>();
     private int next = 1;
 
     public TestBridge() {
@@ -36,15 +37,16 @@ public final class TestBridge implements AutoCloseable {
 
     /**
      * A new host on the bridge with its own network and mount namespaces; {@code tree}'s directories are bound at
-     * their host paths inside (see {@link NamespaceHost}).
+     * their host paths inside, and {@code binaries} (the upstream programs) lead its PATH (see {@link NamespaceHost}).
      */
-    public synchronized NamespaceHost host(String name, Path tree, Path scratch, UpstreamBinaries binaries) {
+    public synchronized NamespaceHost host(String name, Path tree, Path scratch, Path binaries) {
         int index = next++;
         String address = "10.213." + net + "." + index;
         NamespaceHost host = new NamespaceHost(name, address, tree, scratch, binaries);
         hosts.add(host);
         String outside = "ksr" + net + "h" + index;
         run("ip", "link", "add", outside, "type", "veth", "peer", "name", "ksrin" + net + "h" + index);
+        links.add(outside);
         run("ip", "link", "set", "ksrin" + net + "h" + index, "netns", Long.toString(host.pid()));
         run("ip", "link", "set", outside, "master", bridge, "up");
         host.configureNetwork("ksrin" + net + "h" + index, address + "/24", "10.213." + net + ".254");
@@ -55,6 +57,10 @@ public final class TestBridge implements AutoCloseable {
     public synchronized void close() {
         for (NamespaceHost h : hosts) {
             h.close();
+        }
+        // the kernel frees an emptied namespace (and so its end of the pair) only later; deleting ours frees both now
+        for (String link : links) {
+            quietly("ip", "link", "del", link);
         }
         quietly("ip", "link", "del", bridge);
     }
