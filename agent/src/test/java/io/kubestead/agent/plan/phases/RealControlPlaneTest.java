@@ -97,7 +97,8 @@ class RealControlPlaneTest {
     void startControlPlane(@TempDir Path dir) throws Exception {
         tmp = dir;
         UpstreamBinaries.requireRoot();
-        for (String program : List.of("kubeadm", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")) {
+        for (String program : List.of("kubeadm", "kubectl", "etcd", "kube-apiserver", "kube-controller-manager",
+                "kube-scheduler")) {
             binaries = UpstreamBinaries.binary(release, program).getParent();
         }
         bridge = new TestBridge();
