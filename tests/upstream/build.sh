@@ -9,7 +9,7 @@
 # `kubelet --version` print it. GOFLAGS from the environment is honoured (GOFLAGS=-p=1 lowers the peak memory).
 set -eu
 
-fatal() { printf 'build.sh: %s\n' "$*" >&2; exit "${2:-1}"; }
+fatal() { printf 'build.sh: %s\n' "$1" >&2; exit "${2:-1}"; }
 info() { printf 'build.sh: %s\n' "$*" >&2; }
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,11 +23,15 @@ etcd_version_for() {
 }
 
 require_go() {
-    command -v go >/dev/null 2>&1 \
-        || fatal "go is not in PATH: install Go 1.24 or newer (https://go.dev/dl/) to build the upstream binaries"
+    # The official tarball's place, for a root shell whose PATH does not name it.
+    if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+        PATH="$PATH:/usr/local/go/bin"
+    fi
     local have need
-    have="$(go env GOVERSION 2>/dev/null | sed -n 's/^go\([0-9]*\.[0-9]*\).*/\1/p')"
     need="$(sed -n 's/^go \([0-9]*\.[0-9]*\).*/\1/p' "$1/go.mod")"
+    command -v go >/dev/null 2>&1 \
+        || fatal "go is not in PATH: install Go $need or newer (https://go.dev/dl/) to build the upstream binaries"
+    have="$(go env GOVERSION 2>/dev/null | sed -n 's/^go\([0-9]*\.[0-9]*\).*/\1/p')"
     [ -n "$have" ] || fatal "cannot tell the version of $(command -v go)"
     if [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n1)" != "$need" ]; then
         fatal "go $have is too old for $(basename "$1") (needs go $need or newer): install a newer Go"
@@ -73,8 +77,9 @@ build_version() {
     k8s_dir="$here/modules/kubernetes-$version"
     etcd_dir="$here/modules/etcd-$etcd_version"
     for x in "$k8s_dir" "$etcd_dir"; do
-        [ -f "$x/go.mod" ] && [ -f "$x/go.sum" ] \
-            || fatal "no wrapper module $x: run tests/upstream/wrapper.sh for it and commit the result" 2
+        if [ ! -f "$x/go.mod" ] || [ ! -f "$x/go.sum" ]; then
+            fatal "no wrapper module $x: run tests/upstream/wrapper.sh for it and commit the result" 2
+        fi
     done
     dest="$cache/$version"
     missing=""
@@ -92,7 +97,7 @@ build_version() {
     minor="${version#v1.}"
     minor="${minor%%.*}"
     # The release date of the tag as the proxy records it, so that two builds of one version print the same.
-    build_date="$(cd "$k8s_dir" && go list -m -f '{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}' k8s.io/kubernetes 2>/dev/null || true)"
+    build_date="$(cd "$k8s_dir" && { go list -m -f '{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}' k8s.io/kubernetes 2>/dev/null || true; })"
     ldflags="-s -w"
     for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
         ldflags="$ldflags -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
@@ -110,6 +115,7 @@ build_version() {
 }
 
 if [ $# -eq 0 ]; then
+    # shellcheck disable=SC2046 # one version per line, no spaces
     set -- $(sed -n 's/^\(v[0-9.]*\)[[:space:]].*/\1/p' "$here/versions")
 fi
 for version in "$@"; do

@@ -7,7 +7,7 @@
 # TREE. Needs root (unshare -m).
 set -eu
 
-fatal() { printf 'in-tree.sh: %s\n' "$*" >&2; exit "${2:-1}"; }
+fatal() { printf 'in-tree.sh: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 [ $# -ge 2 ] || fatal "usage: in-tree.sh TREE COMMAND [ARG...]" 2
 tree="$(cd "$1" && pwd)" || fatal "no tree directory '$1'" 2
@@ -21,6 +21,7 @@ trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/etc/upper" "$scratch/etc/work" "$scratch/var-lib/upper" "$scratch/var-lib/work"
 
 # The inner shell's mounts die with the namespace; nothing propagates back to the host (--propagation private).
+# shellcheck disable=SC2016 # the inner script expands its own arguments
 unshare --mount --propagation private -- /bin/sh -eu -c '
     scratch="$1"; tree="$2"; shift 2
     mount -t overlay overlay -o "lowerdir=/etc,upperdir=$scratch/etc/upper,workdir=$scratch/etc/work" /etc

@@ -9,7 +9,7 @@
 set -eu
 
 info() { printf '%s\n' "$*" >&2; }
-fatal() { printf 'wrapper.sh: %s\n' "$*" >&2; exit "${2:-1}"; }
+fatal() { printf 'wrapper.sh: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 [ $# -eq 2 ] || fatal "usage: wrapper.sh kubernetes|etcd vX.Y.Z" 2
 kind="$1"

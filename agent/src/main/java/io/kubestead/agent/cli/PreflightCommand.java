@@ -51,7 +51,7 @@ final class PreflightCommand implements Callable<Integer> {
         InstallSpec spec = new InstallSpecParser(env.facts().hostName(), env.facts().primaryAddress(),
                 env.workingDir(), io.kubestead.agent.spec.Prompter.NONE).parse(append(filtered, "yes"));
         Host host = env.realHost().apply(new ActionLog());
-        Preflight preflight = new Preflight(Checks.forRole(r, spec.nodeName()), spec.preflightIgnore());
+        Preflight preflight = new Preflight(Checks.forRole(r, spec.nodeName(), spec.kubernetesVersion()), spec.preflightIgnore());
         List<Map<String, Object>> rows = new ArrayList<>();
         try {
             preflight.run(host, o -> {

@@ -30,6 +30,7 @@ public final class InstallSettings {
     }
 
     public static NodeSettings node(InstallSpec spec) {
-        return new NodeSettings(spec.nodeName(), spec.privateAddress(), spec.publicAddress());
+        return new NodeSettings(spec.nodeName(), spec.privateAddress(), spec.publicAddress(),
+                NodeSettings.keepsCgroupV1(spec.preflightIgnore(), spec.kubernetesVersion()));
     }
 }

@@ -25,6 +25,13 @@ import java.util.Set;
 public final class KubeadmConfigRenderer {
     public static final String INIT_CONFIG_PATH = "/etc/kubestead/kubeadm-init.yaml";
     public static final String JOIN_CONFIG_PATH = "/etc/kubestead/kubeadm-join.yaml";
+    /**
+     * kubeadm's patches directory for a joining node: a joiner's kubelet takes the cluster's KubeletConfiguration,
+     * so a cgroup v1 joiner patches {@code failCgroupV1: false} into its own copy only.
+     */
+    public static final String PATCHES_DIR = "/etc/kubestead/kubeadm-patches";
+    public static final String CGROUP_V1_PATCH = PATCHES_DIR + "/kubeletconfiguration+merge.yaml";
+    public static final String CGROUP_V1_PATCH_TEXT = "failCgroupV1: false\n";
     static final Duration CONTROL_PLANE_TIMEOUT = Duration.ofMinutes(4);
     static final Duration DISCOVERY_TIMEOUT = Duration.ofMinutes(5);
     /** Modest hardening: profiling endpoints expose internals and are not needed in production. */
@@ -33,7 +40,7 @@ public final class KubeadmConfigRenderer {
     private final YamlDocuments yaml = new YamlDocuments();
 
     public String renderInit(InitConfigInput in) {
-        return yaml.write(List.of(initConfiguration(in), clusterConfiguration(in), kubeletConfiguration(),
+        return yaml.write(List.of(initConfiguration(in), clusterConfiguration(in), kubeletConfiguration(in.node()),
                 kubeProxyConfiguration(in.cluster())));
     }
 
@@ -101,10 +108,13 @@ public final class KubeadmConfigRenderer {
         return doc;
     }
 
-    private static Map<String, Object> kubeletConfiguration() {
+    private static Map<String, Object> kubeletConfiguration(NodeSettings node) {
         Map<String, Object> doc = document(KubeadmApi.KUBELET_API, "KubeletConfiguration");
         doc.put("cgroupDriver", "systemd");
         doc.put("rotateCertificates", true);
+        if (node.keepCgroupV1()) {
+            doc.put("failCgroupV1", false); // kept knowingly: the cgroups preflight check was ignored
+        }
         return doc;
     }
 
@@ -133,6 +143,9 @@ public final class KubeadmConfigRenderer {
         if (in.controlPlane()) {
             doc.put("controlPlane", map("localAPIEndpoint", apiEndpoint(in.node().privateAddress()),
                     "certificateKey", in.certificateKey().value()));
+        }
+        if (in.node().keepCgroupV1()) {
+            doc.put("patches", map("directory", PATCHES_DIR));
         }
         if (api == KubeadmApi.V1BETA4) {
             doc.put("timeouts", map("discovery", goDuration(DISCOVERY_TIMEOUT)));

@@ -8,9 +8,11 @@ import java.util.Base64;
 
 /**
  * A kubeconfig with embedded CA, client certificate and key, laid out as kubeadm writes it: cluster named after
- * the cluster, user named after the client CN, context {@code <CN>@<cluster>}.
+ * the cluster, user named after the client CN, context {@code <CN>@<cluster>}; {@code preferences} says whether
+ * it has the {@code preferences: {}} line that kubeadm up to 1.33 writes ({@link VersionRules#kubeconfigPreferences}).
  */
-public record Kubeconfig(String clusterName, String server, byte[] caPem, String userName, byte[] certPem, byte[] keyPem) {
+public record Kubeconfig(String clusterName, String server, byte[] caPem, String userName, byte[] certPem, byte[] keyPem,
+                         boolean preferences) {
 
     public String render() {
         String context = userName + "@" + clusterName;
@@ -27,7 +29,7 @@ public record Kubeconfig(String clusterName, String server, byte[] caPem, String
                 + "  name: " + quote(context) + "\n"
                 + "current-context: " + quote(context) + "\n"
                 + "kind: Config\n"
-                + "preferences: {}\n"
+                + (preferences ? "preferences: {}\n" : "")
                 + "users:\n"
                 + "- name: " + quote(userName) + "\n"
                 + "  user:\n"
@@ -46,7 +48,7 @@ public record Kubeconfig(String clusterName, String server, byte[] caPem, String
         return new Kubeconfig(cluster.path("name").asText(), cluster.path("cluster").path("server").asText(),
                 unb64(cluster.path("cluster").path("certificate-authority-data").asText()), user.path("name").asText(),
                 unb64(user.path("user").path("client-certificate-data").asText()),
-                unb64(user.path("user").path("client-key-data").asText()));
+                unb64(user.path("user").path("client-key-data").asText()), root.has("preferences"));
     }
 
     /**

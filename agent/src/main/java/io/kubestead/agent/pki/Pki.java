@@ -136,7 +136,7 @@ public final class Pki {
                     SubjectAltNames.NONE, CaKind.CA);
             X509Certificate cert = issuer.leaf(client, kp.getPublic(), ca, req.now(), req.certValidity());
             Kubeconfig kc = new Kubeconfig(req.clusterName(), k.server(), Pem.certificate(ca.cert()), k.commonName(),
-                    Pem.certificate(cert), Pem.privateKey(kp));
+                    Pem.certificate(cert), Pem.privateKey(kp), new VersionRules(req.version()).kubeconfigPreferences());
             out.add(KubeconfigStore.write(host, k.fileName(), kc, reason, req.now()));
         }
         return new PkiResult(out, CaHash.of(ca.cert()));

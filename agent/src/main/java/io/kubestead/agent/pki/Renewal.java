@@ -104,7 +104,7 @@ public final class Renewal {
         try {
             Kubeconfig old = Kubeconfig.parse(host.readFile(e.path()).orElseThrow());
             Kubeconfig kc = new Kubeconfig(old.clusterName(), old.server(), Pem.certificate(ca.cert()), old.userName(),
-                    Pem.certificate(cert), Pem.privateKey(kp));
+                    Pem.certificate(cert), Pem.privateKey(kp), old.preferences());
             host.writeString(e.path(), kc.render(), 0600);
             return List.of(FileOutcome.reissued(e.path(), "renewed", null));
         } catch (java.io.IOException ex) {

@@ -43,6 +43,15 @@ public final class VersionRules {
         return version.atLeast(29);
     }
 
+    /**
+     * Whether kubeadm's kubeconfigs carry {@code preferences: {}}: up to 1.33 they do; from 1.34 client-go omits the
+     * empty field ({@code omitzero}), so they have no such line. A real kubeadm 1.34 and 1.37 showed it
+     * (RealKubeadmTest compares our kubeconfigs with the ones it writes itself).
+     */
+    public boolean kubeconfigPreferences() {
+        return !version.atLeast(34);
+    }
+
     /** ControlPlaneKubeletLocalMode is on by default since 1.33: kubelet.conf points to the local API server. */
     public boolean kubeletLocalMode() {
         return version.atLeast(33);

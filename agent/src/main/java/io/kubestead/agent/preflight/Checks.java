@@ -3,6 +3,7 @@ package io.kubestead.agent.preflight;
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.Host;
 import io.kubestead.agent.spec.NodePorts;
+import io.kubestead.agent.version.KubernetesVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,12 +15,14 @@ import java.util.regex.Pattern;
 public final class Checks {
     static final long GIB_KB = 1024L * 1024;
     private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    /** The check {@code preflight-ignore=} names to keep a cgroup v1 host knowingly (see {@link #cgroups}). */
+    public static final String CGROUPS = io.kubestead.agent.spec.InstallWords.CGROUPS_CHECK;
 
     private Checks() {
     }
 
     /** Every check for the role, in the order they run. */
-    public static List<Check> forRole(Role role, String nodeName) {
+    public static List<Check> forRole(Role role, String nodeName, KubernetesVersion version) {
         List<Check> checks = new ArrayList<>();
         checks.add(check("root", "runs as root", Checks::root));
         checks.add(check("arch", "64-bit Linux", Checks::arch));
@@ -32,6 +35,7 @@ public final class Checks {
         checks.add(check("node-name", "the node name is valid", h -> nodeName(nodeName)));
         checks.add(check("time-sync", "the clock is synchronised", Checks::timeSync));
         checks.add(check("kernel-modules", "overlay and br_netfilter are available", Checks::kernelModules));
+        checks.add(check(CGROUPS, "the host runs cgroup v2", h -> cgroups(h, version)));
         checks.add(check("earlier-install", "no other Kubernetes install is on this host", Checks::earlierInstall));
         return checks;
     }
@@ -165,6 +169,33 @@ public final class Checks {
         return missing.isEmpty() ? CheckResult.pass("available")
                 : CheckResult.fail("kernel module(s) " + missing + " cannot be loaded; install the kernel's extra"
                         + " modules package (e.g. linux-modules-extra) or use a kernel that has them");
+    }
+
+    /**
+     * cgroup v2 is unified at /sys/fs/cgroup. On a cgroup v1 (or hybrid) host the kubelet of 1.35 and later refuses to
+     * start unless its configuration says {@code failCgroupV1: false}, and kubeadm's SystemVerification fails
+     * (kubernetes/kubernetes#134298, KEP-5573). Ignoring this check is how an operator keeps cgroup v1 knowingly: the
+     * kubeadm configuration then tells both (see {@code NodeSettings.acceptCgroupV1}).
+     */
+    static CheckResult cgroups(Host host, KubernetesVersion version) {
+        java.util.Optional<String> mounts = host.readString("/proc/mounts");
+        if (mounts.isEmpty()) {
+            return CheckResult.warn("cannot read /proc/mounts to tell cgroup v1 from v2");
+        }
+        boolean v2 = mounts.get().lines().map(l -> l.split("\\s+"))
+                .anyMatch(f -> f.length > 2 && f[1].equals("/sys/fs/cgroup") && f[2].equals("cgroup2"));
+        if (v2) {
+            return CheckResult.pass("cgroup v2");
+        }
+        String wayOut = "boot the host with cgroup v2 (kernel parameter systemd.unified_cgroup_hierarchy=1)";
+        if (version.minor() < 35) {
+            return CheckResult.warn("this host runs cgroup v1, which Kubernetes deprecates and the kubelet of 1.35 and"
+                    + " later refuses; before upgrading, " + wayOut);
+        }
+        return CheckResult.fail("this host runs cgroup v1, which the kubelet of Kubernetes 1.35 and later refuses: "
+                + wayOut + ", or install kubernetes-version=1.34, or keep cgroup v1 knowingly with preflight-ignore="
+                + CGROUPS + " (the kubelet is then configured with failCgroupV1: false and kubeadm skips its"
+                + " SystemVerification check)");
     }
 
     static CheckResult earlierInstall(Host host) {

@@ -7,6 +7,9 @@ public final class InstallWords {
     private InstallWords() {
     }
 
+    /** The preflight check whose name, given to preflight-ignore=, keeps a cgroup v1 host knowingly. */
+    public static final String CGROUPS_CHECK = "cgroups";
+
     public static final List<WordDef> ALL = List.of(
             WordDef.flag("ha", "highly available control plane: more masters can join; asks for a load balancer"),
             WordDef.value("load-balancer-address", "HOST[:PORT]",

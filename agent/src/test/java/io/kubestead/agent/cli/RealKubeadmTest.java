@@ -58,7 +58,9 @@ class RealKubeadmTest {
         HA_INTERNAL_BALANCER("ha"),
         HA_VIP("ha", "vip=" + VIP),
         ECDSA_P256("key-algorithm=ecdsa-p256"),
-        OWN_CA();
+        OWN_CA(),
+        /** A cgroup v1 host kept knowingly: from 1.35 the kubelet is told failCgroupV1: false. */
+        KEEP_CGROUP_V1("preflight-ignore=cgroups");
 
         final List<String> words;
 
@@ -90,6 +92,9 @@ class RealKubeadmTest {
         Path tree = tmp.resolve("tree");
         dryRun(tree, words);
         Path config = tree.resolve("etc/kubestead/kubeadm-init.yaml");
+        if (kind == Tree.KEEP_CGROUP_V1) {
+            assertEquals(release.minor() >= 35, Files.readString(config).contains("failCgroupV1: false"));
+        }
         Set<String> allowed = kind == Tree.HA_INTERNAL_BALANCER ? Set.of(INTERNAL_BALANCER_NOTE) : Set.of();
 
         noWarnings(UpstreamBinaries.run(kubeadm.toString(), "config", "validate", "--config", config.toString()).ok(),
@@ -107,6 +112,8 @@ class RealKubeadmTest {
                 config.toString()), allowed);
         assertEquals(before, hashes(tree.resolve("etc/kubernetes")),
                 "kubeadm init phase kubeconfig all changed our kubeconfigs:\n" + kubeconfigs.output());
+
+        sameAsKubeadmsOwn(tree, kubeadm, config, kind, allowed);
 
         noWarnings(inTree(tree, kubeadm, "init", "phase", "etcd", "local", "--config", config.toString()), allowed);
         noWarnings(inTree(tree, kubeadm, "init", "phase", "control-plane", "all", "--config", config.toString()),
@@ -147,14 +154,65 @@ class RealKubeadmTest {
         String script = Files.readString(first.resolve("var/lib/kubestead/join-master.sh"));
         String command = script.lines().filter(l -> l.contains("bash -s join ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no join command in join-master.sh:\n" + script));
-        List<String> words = new ArrayList<>(List.of(command.substring(command.indexOf("bash -s ") + 8).split(" ")));
-        words.addAll(List.of("node-name=node-2", "private-address=" + JOINER_ADDRESS));
-        Path joiner = tmp.resolve("joiner");
-        dryRun(joiner, words);
-        Path config = joiner.resolve("etc/kubestead/kubeadm-join.yaml");
-        assertTrue(Files.readString(config).contains("kind: JoinConfiguration"));
-        noWarnings(UpstreamBinaries.run(kubeadm.toString(), "config", "validate", "--config", config.toString()).ok(),
-                Set.of());
+        // as printed, and on a cgroup v1 host kept knowingly (from 1.35: a kubelet patch and a skipped check)
+        for (List<String> extra : List.of(List.<String>of(), List.of("preflight-ignore=cgroups"))) {
+            List<String> words = new ArrayList<>(List.of(command.substring(command.indexOf("bash -s ") + 8).split(" ")));
+            words.addAll(List.of("node-name=node-2", "private-address=" + JOINER_ADDRESS));
+            words.addAll(extra);
+            Path joiner = tmp.resolve("joiner" + extra.size());
+            dryRun(joiner, words);
+            Path config = joiner.resolve("etc/kubestead/kubeadm-join.yaml");
+            String yaml = Files.readString(config);
+            assertTrue(yaml.contains("kind: JoinConfiguration"), yaml);
+            assertEquals(!extra.isEmpty() && release.minor() >= 35, yaml.contains("patches:"), yaml);
+            noWarnings(UpstreamBinaries.run(kubeadm.toString(), "config", "validate", "--config", config.toString())
+                    .ok(), Set.of());
+        }
+    }
+
+    /**
+     * kubeadm's own preflight, with the kubelet of the release in PATH, and {@code kubestead preflight} agree on this
+     * host's cgroups: kubeadm's SystemVerification errors on cgroup v1 for a 1.35+ kubelet and warns before, as our
+     * cgroups check fails and warns; with {@code preflight-ignore=cgroups} kubeadm is told to skip it, so no error.
+     * Other preflight findings (no container runtime here, ip_forward ...) are not this test's subject.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("releases")
+    void kubeadmsPreflightAndOursAgreeOnThisHostsCgroups(Release release) throws Exception {
+        Path kubeadm = UpstreamBinaries.binary(release, "kubeadm");
+        Path kubelet = UpstreamBinaries.binary(release, "kubelet");
+        UpstreamBinaries.requireRoot();
+        Map<String, String> path = Map.of("PATH", kubelet.getParent() + ":" + System.getenv("PATH"));
+        List<String> common = List.of("kubernetes-version=" + release.bare(), "node-name=node-1",
+                "private-address=" + ADDRESS, "yes");
+        JsonNode rows = new ObjectMapper().readTree(UpstreamBinaries.run(agentCommand("preflight", "-o", "json",
+                common.get(0)), Map.of()).output());
+        String ours = "";
+        for (JsonNode row : rows) {
+            ours = row.path("check").asText().equals("cgroups") ? row.path("status").asText() : ours;
+        }
+        for (boolean keep : List.of(false, true)) {
+            List<String> words = new ArrayList<>(List.of("install"));
+            words.addAll(common);
+            if (keep) {
+                words.add("preflight-ignore=cgroups");
+            }
+            Path tree = tmp.resolve("preflight-" + keep);
+            dryRun(tree, words);
+            List<String> cmd = new ArrayList<>(List.of(UpstreamBinaries.IN_TREE.toString(), tree.toString(),
+                    kubeadm.toString(), "init", "phase", "preflight", "--config",
+                    tree.resolve("etc/kubestead/kubeadm-init.yaml").toString()));
+            String out = UpstreamBinaries.run(cmd, path).output();
+            assertTrue(out.contains("[preflight] Running pre-flight checks"), out);
+            String kubeadms = out.lines().anyMatch(l -> l.contains("[ERROR SystemVerification]") && l.contains("cgroups v1"))
+                    ? "FAIL" : out.lines().anyMatch(l -> l.contains("[WARNING SystemVerification]") && l.contains("cgroups v1"))
+                    ? "WARN" : "PASS";
+            if (!keep) {
+                assertEquals(kubeadms, ours, "kubeadm " + release + "'s preflight on this host:\n" + out);
+            } else {
+                assertFalse(kubeadms.equals("FAIL"), "kept cgroup v1, yet kubeadm's preflight fails on it:\n" + out);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -179,6 +237,90 @@ class RealKubeadmTest {
                 "list", "--kubernetes-version", v).ok().output();
         assertTrue(images.contains("/etcd:" + etcd + "-"), "kubeadm " + v + " wants another etcd than "
                 + UpstreamBinaries.VERSIONS + " names:\n" + images);
+    }
+
+    /**
+     * kubeadm's certs and kubeconfig phases check only that our files load and chain to the CA (and warn on expiry),
+     * not their names or usages; so kubeadm also writes its own PKI and kubeconfigs for the same configuration into
+     * an empty tree, and each of ours must match its counterpart in subject, SANs (in order), key usage, extended
+     * key usage, basic constraints, key type and size, signature algorithm, validity, PEM type and file mode, and
+     * each kubeconfig in everything but the key material. With a CA of your own kubeadm signs with that CA.
+     */
+    private void sameAsKubeadmsOwn(Path tree, Path kubeadm, Path config, Tree kind, Set<String> allowed)
+            throws Exception {
+        Path reference = tmp.resolve("kubeadm-own");
+        Path refPki = reference.resolve("etc/kubernetes/pki");
+        Files.createDirectories(refPki);
+        if (kind == Tree.OWN_CA) {
+            for (String f : List.of("ca.crt", "ca.key")) {
+                Files.copy(tree.resolve("etc/kubernetes/pki").resolve(f), refPki.resolve(f));
+            }
+        }
+        noWarnings(inTree(reference, kubeadm, "init", "phase", "certs", "all", "--config", config.toString()), allowed);
+        noWarnings(inTree(reference, kubeadm, "init", "phase", "kubeconfig", "all", "--config", config.toString()),
+                allowed);
+        Path ours = tree.resolve("etc/kubernetes");
+        Path theirs = reference.resolve("etc/kubernetes");
+        Set<String> ourFiles = new TreeSet<>(hashes(ours).keySet());
+        ourFiles.removeIf(f -> f.startsWith("manifests/"));
+        assertEquals(new TreeSet<>(hashes(theirs).keySet()), ourFiles, "the files kubeadm writes and ours");
+        List<String> differences = new ArrayList<>();
+        for (String f : ourFiles) {
+            String mine = describe(ours.resolve(f));
+            String kubeadms = describe(theirs.resolve(f));
+            if (!mine.equals(kubeadms)) {
+                differences.add(f + "\n  kubeadm: " + kubeadms.replace("\n", "\n           ") + "\n  ours:    "
+                        + mine.replace("\n", "\n           "));
+            }
+        }
+        assertEquals(List.of(), differences, "our files differ from the ones kubeadm writes");
+    }
+
+    /** What must agree with kubeadm's own file: the mode, and for certificates and kubeconfigs their profile. */
+    private static String describe(Path file) throws Exception {
+        String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+        String name = file.getFileName().toString();
+        String text = Files.readString(file);
+        if (name.endsWith(".crt")) {
+            return mode + " " + profile(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        if (name.endsWith(".key") || name.endsWith(".pub")) {
+            return mode + " " + text.lines().findFirst().orElse("");
+        }
+        // a kubeconfig: its text with the key material left out, and the profile of its client certificate
+        StringBuilder out = new StringBuilder(mode);
+        for (String line : text.lines().toList()) {
+            java.util.regex.Matcher m = Pattern.compile("^(\\s*)(certificate-authority-data|client-certificate-data|"
+                    + "client-key-data): (.*)$").matcher(line);
+            if (!m.matches()) {
+                out.append("\n").append(line);
+            } else if (m.group(2).equals("client-certificate-data")) {
+                out.append("\n").append(m.group(1)).append("client certificate: ")
+                        .append(profile(java.util.Base64.getDecoder().decode(m.group(3))));
+            } else {
+                out.append("\n").append(m.group(1)).append(m.group(2)).append(": ...");
+            }
+        }
+        return out.toString();
+    }
+
+    private static String profile(byte[] pem) throws Exception {
+        java.security.cert.X509Certificate c = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(pem));
+        java.security.PublicKey key = c.getPublicKey();
+        String keyDesc = key instanceof java.security.interfaces.RSAPublicKey rsa ? "RSA-" + rsa.getModulus().bitLength()
+                : key instanceof java.security.interfaces.ECPublicKey ec
+                        ? "EC-" + ec.getParams().getCurve().getField().getFieldSize() : key.getAlgorithm();
+        // The configured period, to the hour: kubeadm back-dates NotBefore by 5 minutes, except for the kubeconfigs'
+        // client certificates, whose NotBefore it takes from the CA (a CA of your own made a moment ago: not
+        // back-dated), and its NotAfter counts from its start, seconds before it signs.
+        java.time.Duration validity = java.time.Duration.between(c.getNotBefore().toInstant(),
+                c.getNotAfter().toInstant()).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        return "subject=" + c.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253)
+                + " sans=" + (c.getSubjectAlternativeNames() == null ? "[]" : c.getSubjectAlternativeNames())
+                + " keyUsage=" + (c.getKeyUsage() == null ? "none" : java.util.Arrays.toString(c.getKeyUsage()))
+                + " extKeyUsage=" + c.getExtendedKeyUsage() + " ca=" + c.getBasicConstraints()
+                + " key=" + keyDesc + " sig=" + c.getSigAlgName() + " validity=" + validity;
     }
 
     /** A CA made by openssl, as a customer's PKI team would hand it over, for ca-cert= and ca-key=. */
@@ -208,9 +350,13 @@ class RealKubeadmTest {
     }
 
     private static Run kubestead(String... args) {
+        return UpstreamBinaries.run(agentCommand(args), Map.of()).ok();
+    }
+
+    private static List<String> agentCommand(String... args) {
         List<String> cmd = new ArrayList<>(agent());
         cmd.addAll(List.of(args));
-        return UpstreamBinaries.run(cmd, Map.of()).ok();
+        return cmd;
     }
 
     /** The agent as its own JVM on this test's class path (Main as the launcher runs it). */

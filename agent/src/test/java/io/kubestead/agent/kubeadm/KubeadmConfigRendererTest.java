@@ -1,12 +1,16 @@
 package io.kubestead.agent.kubeadm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubestead.agent.version.KubernetesVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +61,27 @@ class KubeadmConfigRendererTest {
     void profilingFalseIsQuotedSoKubeadmReadsAString() {
         String yaml = renderer.renderInit(Fixtures.init(Fixtures.cluster("1.30.5", false)));
         assertTrue(yaml.contains("profiling: \"false\""), yaml);
+    }
+
+    @Test
+    void aCgroupV1HostKeptKnowinglyTellsTheKubeletAndKubeadmPreflight() {
+        NodeSettings kept = new NodeSettings("master-1", "10.0.0.11", null, true);
+        String init = renderer.renderInit(new InitConfigInput(Fixtures.cluster("1.35.5", false), kept, Fixtures.TOKEN,
+                null, Fixtures.KEY));
+        assertTrue(init.contains("  ignorePreflightErrors:\n  - SystemVerification\n"), init);
+        assertTrue(init.contains("kind: KubeletConfiguration\ncgroupDriver: systemd\nrotateCertificates: true\n"
+                + "failCgroupV1: false\n"), init);
+        String join = renderer.renderJoin(JoinConfigInput.worker(KubernetesVersion.parse("1.35.5"),
+                new NodeSettings("worker-1", "10.0.0.21", null, true), "10.0.0.10:6443", Fixtures.TOKEN,
+                List.of(Fixtures.HASH)));
+        assertTrue(join.contains("  ignorePreflightErrors:\n  - SystemVerification\n"), join);
+        assertTrue(join.contains("patches:\n  directory: " + KubeadmConfigRenderer.PATCHES_DIR + "\n"), join);
+        String plain = renderer.renderInit(Fixtures.init(Fixtures.cluster("1.35.5", false)));
+        assertFalse(plain.contains("failCgroupV1") || plain.contains("ignorePreflightErrors"), plain);
+        assertTrue(NodeSettings.keepsCgroupV1(Set.of("cgroups"), KubernetesVersion.parse("1.35.0")));
+        assertFalse(NodeSettings.keepsCgroupV1(Set.of("cgroups"), KubernetesVersion.parse("1.34.4")),
+                "1.34's kubelet runs on cgroup v1 as it is");
+        assertFalse(NodeSettings.keepsCgroupV1(Set.of("swap"), KubernetesVersion.parse("1.37.2")));
     }
 
     @Test

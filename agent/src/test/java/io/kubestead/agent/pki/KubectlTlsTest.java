@@ -65,7 +65,7 @@ class KubectlTlsTest {
         Kubeconfig mine = Kubeconfig.parse(Files.readAllBytes(admin));
         Kubeconfig theirs = Kubeconfig.parse(Files.readAllBytes(other.resolve("etc/kubernetes/admin.conf")));
         Path mixed = Files.writeString(dir.resolve("foreign-client.conf"), new Kubeconfig(mine.clusterName(), mine.server(),
-                mine.caPem(), mine.userName(), theirs.certPem(), theirs.keyPem()).render());
+                mine.caPem(), mine.userName(), theirs.certPem(), theirs.keyPem(), mine.preferences()).render());
         ExecResult foreignClient = kubectl(mixed);
         assertNotEquals(0, foreignClient.exitCode(), foreignClient.stdout());
         assertTrue(foreignClient.stderr().contains("remote error: tls: unknown certificate authority"), foreignClient.stderr());
@@ -74,7 +74,7 @@ class KubectlTlsTest {
     private Path withServer(Path kubeconfig, int port, String name) throws IOException {
         Kubeconfig k = Kubeconfig.parse(Files.readAllBytes(kubeconfig));
         return Files.writeString(dir.resolve(name), new Kubeconfig(k.clusterName(), "https://127.0.0.1:" + port,
-                k.caPem(), k.userName(), k.certPem(), k.keyPem()).render());
+                k.caPem(), k.userName(), k.certPem(), k.keyPem(), k.preferences()).render());
     }
 
     private static ExecResult kubectl(Path kubeconfig) {

@@ -9,6 +9,7 @@ import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.Host;
 import io.kubestead.agent.host.RootedHost;
 import io.kubestead.agent.spec.SpecException;
+import io.kubestead.agent.version.KubernetesVersion;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -19,8 +20,58 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PreflightTest {
+    private static final KubernetesVersion V135 = KubernetesVersion.parse("1.35.5");
+    /** /proc/mounts of a cgroup v1 host (this build machine's kind: /sys/fs/cgroup is a tmpfs of v1 hierarchies). */
+    private static final String CGROUP_V1_MOUNTS = """
+            proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0
+            tmpfs /sys/fs/cgroup tmpfs ro,nosuid,nodev,noexec,mode=755 0 0
+            cgroup /sys/fs/cgroup/memory cgroup rw,nosuid,nodev,noexec,relatime,memory 0 0
+            cgroup /sys/fs/cgroup/cpu,cpuacct cgroup rw,nosuid,nodev,noexec,relatime,cpu,cpuacct 0 0
+            """;
+    /** A hybrid host: a cgroup2 mount exists, but not at /sys/fs/cgroup; the kubelet still runs on v1. */
+    private static final String CGROUP_HYBRID_MOUNTS = CGROUP_V1_MOUNTS
+            + "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,nosuid,nodev,noexec,relatime 0 0\n";
+    private static final String CGROUP_V2_MOUNTS = """
+            proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0
+            cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot 0 0
+            """;
+
     @TempDir
     Path tmp;
+
+    @Test
+    void cgroupV1FailsFromKubernetes135NamingEveryWayOutAndWarnsBefore() {
+        Host h = fakeHost(Map.of());
+        for (String mounts : List.of(CGROUP_V1_MOUNTS, CGROUP_HYBRID_MOUNTS)) {
+            h.writeString("/proc/mounts", mounts, 0444);
+            CheckResult r = Checks.cgroups(h, V135);
+            assertEquals(CheckResult.Status.FAIL, r.status(), mounts);
+            assertTrue(r.message().startsWith("this host runs cgroup v1, which the kubelet of Kubernetes 1.35 and later"
+                    + " refuses: boot the host with cgroup v2 (kernel parameter systemd.unified_cgroup_hierarchy=1),"
+                    + " or install kubernetes-version=1.34, or keep cgroup v1 knowingly with preflight-ignore=cgroups"),
+                    r.message());
+            assertEquals(CheckResult.Status.FAIL, Checks.cgroups(h, KubernetesVersion.parse("1.37.2")).status());
+            CheckResult old = Checks.cgroups(h, KubernetesVersion.parse("1.34.4"));
+            assertEquals(CheckResult.Status.WARN, old.status());
+            assertTrue(old.message().contains("deprecates"), old.message());
+        }
+        h.writeString("/proc/mounts", CGROUP_V2_MOUNTS, 0444);
+        assertEquals(CheckResult.Status.PASS, Checks.cgroups(h, V135).status());
+        assertEquals("cgroup v2", Checks.cgroups(h, V135).message());
+    }
+
+    @Test
+    void theCgroupsCheckRunsForEveryRoleAndCanBeIgnored() throws Exception {
+        for (Role role : Role.values()) {
+            assertTrue(Checks.forRole(role, "n", V135).stream().anyMatch(c -> c.name().equals("cgroups")), role.name());
+        }
+        Host h = fakeHost(Map.of());
+        h.writeString("/proc/mounts", CGROUP_V1_MOUNTS, 0444);
+        List<Check> only = Checks.forRole(Role.MASTER, "n", V135).stream().filter(c -> c.name().equals("cgroups")).toList();
+        PreflightException e = assertThrows(PreflightException.class, () -> new Preflight(only, Set.of()).run(h, o -> { }));
+        assertTrue(e.getMessage().contains("cgroups: this host runs cgroup v1"), e.getMessage());
+        assertEquals(1, new Preflight(only, Set.of("cgroups")).run(h, o -> { }).size());
+    }
 
     /** A host whose /proc and command answers the test writes. */
     private Host fakeHost(Map<String, String> commandOutputs) {
@@ -78,8 +129,8 @@ class PreflightTest {
     @Test
     void failuresAreCollectedAndIgnoredOnesPass() {
         Host h = fakeHost(Map.of("id -u", "1000\n", "nproc", "1\n"));
-        Check root = Checks.forRole(Role.MASTER, "n").stream().filter(c -> c.name().equals("root")).findFirst().orElseThrow();
-        Check cpu = Checks.forRole(Role.MASTER, "n").stream().filter(c -> c.name().equals("cpu")).findFirst().orElseThrow();
+        Check root = Checks.forRole(Role.MASTER, "n", V135).stream().filter(c -> c.name().equals("root")).findFirst().orElseThrow();
+        Check cpu = Checks.forRole(Role.MASTER, "n", V135).stream().filter(c -> c.name().equals("cpu")).findFirst().orElseThrow();
         PreflightException e = assertThrows(PreflightException.class,
                 () -> new Preflight(List.of(root, cpu), Set.of()).run(h, o -> { }));
         assertTrue(e.getMessage().contains("root: not running as root") && e.getMessage().contains("cpu: 1 CPU"), e.getMessage());
@@ -89,7 +140,7 @@ class PreflightTest {
     @Test
     void ignoringAnUnknownCheckIsAUsageError() {
         SpecException e = assertThrows(SpecException.class,
-                () -> new Preflight(Checks.forRole(Role.WORKER, "n"), Set.of("colour")));
+                () -> new Preflight(Checks.forRole(Role.WORKER, "n", V135), Set.of("colour")));
         assertTrue(e.getMessage().contains("no check named 'colour'"));
     }
 }

@@ -53,7 +53,7 @@ public final class InstallPlan {
         List<Master> masters = List.of(new Master(spec.nodeName(), spec.privateAddress()));
         Optional<String> self = Optional.of(spec.nodeName());
         List<Phase> phases = new ArrayList<>();
-        phases.add(new PreflightPhase(new Preflight(Checks.forRole(Role.MASTER, spec.nodeName()), spec.preflightIgnore())));
+        phases.add(new PreflightPhase(new Preflight(Checks.forRole(Role.MASTER, spec.nodeName(), spec.kubernetesVersion()), spec.preflightIgnore())));
         phases.add(new AgentPhase(context.agentHome()));
         phases.add(new InstallSpecPhase(spec));
         phases.add(new SwapPhase());

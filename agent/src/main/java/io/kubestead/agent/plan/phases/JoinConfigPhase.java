@@ -29,8 +29,12 @@ final class JoinConfigPhase implements Phase {
         return "Write the kubeadm join configuration";
     }
 
+    private boolean keepCgroupV1() {
+        return NodeSettings.keepsCgroupV1(spec.preflightIgnore(), spec.kubernetesVersion());
+    }
+
     String render() {
-        NodeSettings node = new NodeSettings(spec.nodeName(), spec.privateAddress(), null);
+        NodeSettings node = new NodeSettings(spec.nodeName(), spec.privateAddress(), null, keepCgroupV1());
         BootstrapToken token = BootstrapToken.parse(spec.token());
         JoinConfigInput in = spec.controlPlane()
                 ? JoinConfigInput.controlPlane(spec.kubernetesVersion(), node, spec.endpoint().toString(), token,
@@ -41,11 +45,16 @@ final class JoinConfigPhase implements Phase {
 
     @Override
     public boolean done(PhaseContext ctx) {
-        return ctx.host().readString(KubeadmConfigRenderer.JOIN_CONFIG_PATH).equals(Optional.of(render()));
+        return ctx.host().readString(KubeadmConfigRenderer.JOIN_CONFIG_PATH).equals(Optional.of(render()))
+                && (!keepCgroupV1() || ctx.host().readString(KubeadmConfigRenderer.CGROUP_V1_PATCH)
+                        .equals(Optional.of(KubeadmConfigRenderer.CGROUP_V1_PATCH_TEXT)));
     }
 
     @Override
     public void run(PhaseContext ctx) {
+        if (keepCgroupV1()) {
+            ctx.host().writeString(KubeadmConfigRenderer.CGROUP_V1_PATCH, KubeadmConfigRenderer.CGROUP_V1_PATCH_TEXT, 0644);
+        }
         ctx.host().writeString(KubeadmConfigRenderer.JOIN_CONFIG_PATH, render(), 0600);
     }
 }

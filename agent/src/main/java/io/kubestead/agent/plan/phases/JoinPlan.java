@@ -40,7 +40,7 @@ public final class JoinPlan {
         Optional<Path> agentHome = context.agentHome();
         List<Phase> phases = new ArrayList<>();
         Role role = spec.controlPlane() ? Role.MASTER : Role.WORKER;
-        phases.add(new PreflightPhase(new Preflight(Checks.forRole(role, spec.nodeName()), spec.preflightIgnore())));
+        phases.add(new PreflightPhase(new Preflight(Checks.forRole(role, spec.nodeName(), spec.kubernetesVersion()), spec.preflightIgnore())));
         phases.add(new AgentPhase(agentHome));
         if (spec.airgap()) {
             // with no archive beside install.sh, the bundle comes from a master: the operator copies install.sh only
