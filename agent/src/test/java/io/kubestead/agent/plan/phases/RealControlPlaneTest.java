@@ -359,6 +359,18 @@ class RealControlPlaneTest {
         assertFalse(r.ok());
         assertTrue(ExpiredCredentials.explain(r.stdout() + r.stderr(), ExpiredCredentials.Role.MASTER).isPresent(),
                 r.stderr());
+        // real kubeadm with a token the cluster does not know, and with a CA hash of another cluster (15 s discovery)
+        for (String[] swap : List.of(new String[] {goodToken, unknownToken}, new String[] {good.caHash(), otherHash})) {
+            Files.writeString(config, yaml.replace(swap[0], swap[1]).replace("discovery: 5m0s", "discovery: 15s"));
+            ExecResult wrong = joiner.run(Duration.ofMinutes(2), "kubeadm", "join", "phase", "control-plane-prepare",
+                    "download-certs", "--config", KubeadmConfigRenderer.JOIN_CONFIG_PATH);
+            assertFalse(wrong.ok());
+            boolean token = swap[0].equals(goodToken);
+            // an unknown token is explained as expired; a CA of another cluster is not, kubeadm's own line stands
+            assertEquals(token, ExpiredCredentials.explain(wrong.stderr(), ExpiredCredentials.Role.MASTER).isPresent(),
+                    wrong.stderr());
+            assertTrue(wrong.stderr().contains(token ? "could not find a JWS signature" : "are pinned"), wrong.stderr());
+        }
     }
 
     // --- helpers
