@@ -108,7 +108,8 @@ build_version() {
     download_modules "$etcd_dir"
     build_one "$etcd_dir" go.etcd.io/etcd/server/v3 etcd "$dest" "-s -w"
     build_one "$etcd_dir" go.etcd.io/etcd/etcdctl/v3 etcdctl "$dest" "-s -w"
-    for x in $k8s_commands; do
+    # then the kubelet (kubeadm's preflight runs it), and the API server last: alone it takes as long as the rest
+    for x in kubelet kubectl kube-scheduler kube-proxy kube-controller-manager kube-apiserver; do
         build_one "$k8s_dir" "k8s.io/kubernetes/cmd/$x" "$x" "$dest" "$ldflags"
     done
     info "$version: done, binaries in $dest"

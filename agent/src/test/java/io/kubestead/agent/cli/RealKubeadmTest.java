@@ -215,6 +215,17 @@ class RealKubeadmTest {
         }
     }
 
+    /** containerd's sandbox image is the pause image kubeadm of that release pulls (else its preflight warns). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("releases")
+    void containerdIsToldThePauseImageKubeadmPulls(Release release) {
+        String images = UpstreamBinaries.run(UpstreamBinaries.binary(release, "kubeadm").toString(), "config", "images",
+                "list", "--kubernetes-version", release.version()).ok().output();
+        String pause = io.kubestead.agent.hostsetup.ContainerdConfig.pauseImage("registry.k8s.io",
+                io.kubestead.agent.version.KubernetesVersion.parse(release.bare()));
+        assertTrue(images.lines().anyMatch(pause::equals), pause + " is not in kubeadm's image list:\n" + images);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("releases")
     void theBinariesPrintTheirReleaseAndKubeadmNamesTheEtcdWeBuilt(Release release) {
