@@ -99,7 +99,9 @@ public final class EtcdClient {
                 throw new EtcdException("interrupted while calling etcd " + path, e);
             }
             JsonNode reply = parse(endpoint, response.body());
-            if (reply.hasNonNull("error")) {
+            // etcd 3.4's gateway puts the error in "error" (and "message"); 3.5 and later only in "message", with a
+            // non-200 status (e.g. 400 for "can only promote a learner member which is in sync with leader")
+            if (reply.hasNonNull("error") || (response.statusCode() != 200 && reply.hasNonNull("message"))) {
                 throw new EtcdException(reply.path("message").asText(reply.path("error").asText()));
             }
             if (response.statusCode() != 200) {

@@ -45,7 +45,9 @@ public final class ClusterInfo {
      */
     public static String pinnedCa(URI server, BootstrapToken token, String caHash, Duration timeout, Duration patience,
             Clock clock, Sleeper sleeper, Consumer<String> progress) {
-        HttpClient http = HttpClient.newBuilder().sslContext(TrustAnyServer.context()).connectTimeout(timeout).build();
+        // HTTP/1.1: the real kube-apiserver ends the JDK client's HTTP/2 connections with GOAWAY before any answer
+        HttpClient http = HttpClient.newBuilder().sslContext(TrustAnyServer.context())
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
         Instant deadline = clock.instant().plus(patience);
         String told = null;
         while (true) {

@@ -17,7 +17,9 @@ public final class ExpiredCredentials {
     // Strings kubeadm prints (KA/discovery/token/token.go, KA/phases/copycerts/copycerts.go, apiserver 401/403).
     private static final List<Pattern> TOKEN = List.of(
             Pattern.compile("token id \"[^\"]*\" is invalid for this cluster or it has expired"),
-            Pattern.compile("couldn't validate the identity of the API Server", Pattern.CASE_INSENSITIVE),
+            // not kubeadm's "couldn't validate the identity of the API Server": it wraps every discovery failure,
+            // a CA hash of another cluster and an unreachable endpoint too (KA/discovery/discovery.go)
+            Pattern.compile("could not find a JWS signature in the cluster-info ConfigMap for token ID"),
             Pattern.compile("failed to verify JWS signature of received cluster info object"),
             Pattern.compile("\\bUnauthorized\\b"));
     private static final List<Pattern> CERTIFICATE_KEY = List.of(

@@ -28,7 +28,9 @@ public final class HttpKubeApi implements KubeApi {
         this.server = server;
         this.authorization = "Bearer " + bearerToken;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().sslContext(PemTls.trusting(caPem)).connectTimeout(timeout).build();
+        // HTTP/1.1: the real kube-apiserver ends the JDK client's HTTP/2 connections with GOAWAY before any answer
+        this.http = HttpClient.newBuilder().sslContext(PemTls.trusting(caPem)).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout).build();
     }
 
     @Override

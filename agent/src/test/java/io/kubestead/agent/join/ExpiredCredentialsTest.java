@@ -26,7 +26,9 @@ class ExpiredCredentialsTest {
         "secrets \"kubeadm-certs\" is forbidden|WORKER|other",
         "[preflight] Some fatal errors occurred: [ERROR Port-10250]: Port 10250 is in use|MASTER|other",
         "error execution phase preflight: unable to fetch the kubeadm-config ConfigMap: connection refused|MASTER|other",
-        "x509: certificate signed by unknown authority (possibly because of \"crypto/rsa: verification error\")|MASTER|other"
+        "x509: certificate signed by unknown authority (possibly because of \"crypto/rsa: verification error\")|MASTER|other",
+        "error execution phase control-plane-prepare/download-certs: couldn't validate the identity of the API Server: cluster CA found in cluster-info ConfigMap is invalid: none of the public keys \"sha256:0dc6cd3ae5cb1c2bf35bb17b380b066ec7b694d56d043514d9ba5a7c781841b0\" are pinned|MASTER|other",
+        "error execution phase preflight: couldn't validate the identity of the API Server: failed to request the cluster-info ConfigMap: connection refused|WORKER|other"
     })
     void mapsExpiredTokenAndKeyErrorsOnly(String output, ExpiredCredentials.Role role, String expected) {
         Optional<String> message = ExpiredCredentials.explain(output, role);
