@@ -17,12 +17,19 @@ trap 'rm -rf "$OUT"' EXIT
 # AGENT_CP overrides the class path, e.g. to try BouncyCastle jars with their signatures stripped
 AGENT="java -cp ${AGENT_CP:-agent/target/classes:agent/target/lib/*} io.kubestead.agent.pki.GenerateMain"
 
+# kubeadm's own init phase certs all + kubeconfig all, where tests/upstream/build.sh has built it
+KUBEADM=${KUBEADM:-${KUBESTEAD_UPSTREAM_CACHE:-/var/cache/kubestead/upstream}/v1.34.4/kubeadm}
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1), $(openssl version)"
 for alg in ${ALGS:-rsa-2048 ecdsa-p256}; do
+  KUBEADM_ARGS=()
+  if [ -x "$KUBEADM" ]; then
+    KUBEADM_ARGS=(-n "kubeadm $("$KUBEADM" version -o short) ($alg)" "bench/pki/kubeadm-pki.sh $OUT/t $alg $KUBEADM")
+  fi
   hyperfine -N --warmup 2 --runs "$RUNS" --prepare "rm -rf $OUT/t" \
     --export-json "$OUT/$alg.json" \
     -n "openssl script ($alg)" "bench/pki/openssl-pki.sh $OUT/t $alg" \
-    -n "agent ($alg)" "$AGENT $OUT/t $alg" >/dev/null
+    -n "agent ($alg)" "$AGENT $OUT/t $alg" \
+    "${KUBEADM_ARGS[@]}" >/dev/null
   python3 - "$OUT/$alg.json" <<'PY'
 import json, sys
 rows = json.load(open(sys.argv[1]))["results"]

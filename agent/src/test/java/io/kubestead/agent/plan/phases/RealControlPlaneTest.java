@@ -418,7 +418,9 @@ class RealControlPlaneTest {
     }
 
     private void dryRun(Path tree, String address, String... words) throws Exception {
-        // the host file a real machine starts with; the install adds its block to it
+        // the host file a real machine starts with; the install adds its block to it (the tree is claimed as a
+        // dry-run tree first: a dry run refuses a directory that holds anything else)
+        io.kubestead.agent.spec.DryRunDir.claim(tree);
         Files.createDirectories(tree.resolve("etc"));
         Files.writeString(tree.resolve("etc/hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n");
         List<String> args = new ArrayList<>(List.of(words));
