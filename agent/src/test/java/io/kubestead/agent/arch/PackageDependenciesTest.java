@@ -38,7 +38,6 @@ class PackageDependenciesTest {
             Map.entry("hostsetup", Set.of("host", "version")),
             Map.entry("pki", Set.of("host", "spec", "version")),
             Map.entry("kubeadm", Set.of("host", "spec", "version")),
-            Map.entry("kubeadm.validate", Set.of("kubeadm", "host", "spec", "version")),
             Map.entry("lb", Set.of("host", "spec", "tls")),
             Map.entry("join", Set.of("etcd", "host", "kubeadm", "pki", "spec", "tls", "version")),
             Map.entry("reset", Set.of("etcd", "host", "join", "lb", "preflight", "spec", "kubeadm", "version")),

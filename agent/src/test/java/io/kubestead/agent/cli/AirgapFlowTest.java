@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubestead.agent.airgap.FakeBundle;
 import io.kubestead.agent.bundle.HostileBundles;
-import io.kubestead.agent.kubeadm.validate.KubeadmStandIn;
-import io.kubestead.agent.kubeadm.validate.StandInCluster;
+import io.kubestead.agent.kubeadm.standin.KubeadmStandIn;
+import io.kubestead.agent.kubeadm.standin.StandInCluster;
 import io.kubestead.agent.spec.SupportedVersions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

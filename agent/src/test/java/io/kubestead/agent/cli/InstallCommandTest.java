@@ -108,7 +108,7 @@ class InstallCommandTest {
     @Test
     void rerunAfterSuccessSkipsEveryPhaseButPreflightAndChangesNothing() throws IOException {
         StandInNode node = new StandInNode(tmp.resolve("host"));
-        var kubeadm = InstallFlowTest.kubeadm(node, new io.kubestead.agent.kubeadm.validate.StandInCluster());
+        var kubeadm = InstallFlowTest.kubeadm(node, new io.kubestead.agent.kubeadm.standin.StandInCluster());
         CliHarness h = new CliHarness(tmp, node.root, kubeadm);
         assertEquals(0, h.run("install"), h.err.toString());
         int commandsFirstRun = node.commands.size();

@@ -3,9 +3,9 @@ package io.kubestead.agent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kubestead.agent.kubeadm.validate.KubeadmCall;
-import io.kubestead.agent.kubeadm.validate.KubeadmStandIn;
-import io.kubestead.agent.kubeadm.validate.StandInCluster;
+import io.kubestead.agent.kubeadm.standin.KubeadmCall;
+import io.kubestead.agent.kubeadm.standin.KubeadmStandIn;
+import io.kubestead.agent.kubeadm.standin.StandInCluster;
 import io.kubestead.agent.spec.SupportedVersions;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.kubestead.agent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kubestead.agent.etcd.TestPki;
-import io.kubestead.agent.kubeadm.validate.KubeadmStandIn;
-import io.kubestead.agent.kubeadm.validate.StandInCluster;
+import io.kubestead.agent.kubeadm.standin.KubeadmStandIn;
+import io.kubestead.agent.kubeadm.standin.StandInCluster;
 import io.kubestead.agent.spec.SupportedVersions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,7 +84,7 @@ final class InstalledMaster {
     }
 
     /** What kubeadm reset deletes on a real node. */
-    static void kubeadmReset(io.kubestead.agent.kubeadm.validate.KubeadmCall call, Path root) throws IOException {
+    static void kubeadmReset(io.kubestead.agent.kubeadm.standin.KubeadmCall call, Path root) throws IOException {
         for (String f : List.of("admin.conf", "super-admin.conf", "kubelet.conf", "controller-manager.conf",
                 "scheduler.conf")) {
             Files.deleteIfExists(root.resolve("etc/kubernetes").resolve(f));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubestead.agent.etcd.EtcdMember;
 import io.kubestead.agent.etcd.EtcdTestCluster;
-import io.kubestead.agent.kubeadm.validate.KubeadmCall;
+import io.kubestead.agent.kubeadm.standin.KubeadmCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

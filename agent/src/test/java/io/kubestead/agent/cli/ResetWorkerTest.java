@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kubestead.agent.kubeadm.validate.KubeadmStandIn;
+import io.kubestead.agent.kubeadm.standin.KubeadmStandIn;
 import io.kubestead.agent.spec.SupportedVersions;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.kubestead.agent.kubeadm.validate;
+package io.kubestead.agent.kubeadm.standin;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package io.kubestead.agent.kubeadm.validate;
+package io.kubestead.agent.kubeadm.standin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -210,15 +210,10 @@ class KubeadmStandInTest {
     }
 
     @Test
-    void configFileIsValidatedAgainstTheStandInVersion() {
-        KubeadmStandIn old = new KubeadmStandIn(KubernetesVersion.parse("1.30.2"), m1.host().root());
-        RootedHost host = new RootedHost("old", m1.host().root(), old, new ActionLog());
-        String path = renderer.writeInit(host, new InitConfigInput(ClusterSettings.defaults(V, ENDPOINT,
-                "10.244.0.0/16"), m1.settings(), token, null, key));
-        HostException e = assertThrows(HostException.class, () -> new HostKubeadm(host).init(path, true));
-        assertTrue(e.getMessage().contains("kubeadm.k8s.io/v1beta4 is not accepted by kubeadm v1.30.2"), e.getMessage());
-        assertThrows(HostException.class, () -> new HostKubeadm(host).join("/etc/kubestead/missing.yaml"));
-        assertTrue(old.rejections().get(1).contains("unable to read config from"), old.rejections().get(1));
+    void aMissingConfigFileIsRefusedAndNotRecorded() {
+        HostException e = assertThrows(HostException.class, () -> m1.client().join("/etc/kubestead/missing.yaml"));
+        assertTrue(e.getMessage().contains("unable to read config from"), e.getMessage());
+        assertEquals(List.of(), m1.kubeadm().calls());
     }
 
     @Test

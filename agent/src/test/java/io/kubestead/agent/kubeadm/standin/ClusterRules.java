@@ -1,4 +1,4 @@
-package io.kubestead.agent.kubeadm.validate;
+package io.kubestead.agent.kubeadm.standin;
 
 import io.kubestead.agent.version.KubernetesVersion;
 import java.io.IOException;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The stand-in's memory of one host and its cluster: what kubeadm would refuse because of earlier calls (init twice,
@@ -21,6 +22,9 @@ import java.util.Objects;
  * Messages follow kubeadm's.
  */
 final class ClusterRules {
+    /** How kubeadm's --ttl flag (a Go time.Duration) is spelt. */
+    private static final Pattern GO_DURATION = Pattern.compile("([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+|0");
+
     private final StandInCluster cluster;
     private final Path root;
     private String hostNode;
@@ -59,7 +63,7 @@ final class ClusterRules {
                     errors.add("stand-in: kubestead names the token it creates; got none or an invalid one");
                 }
                 String ttl = call.flags().containsKey("ttl") ? call.flags().get("ttl").get(0) : "24h";
-                if (!Shape.GO_DURATION.matcher(ttl).matches()) {
+                if (!GO_DURATION.matcher(ttl).matches()) {
                     errors.add("invalid argument \"" + ttl + "\" for \"--ttl\" flag: time: invalid duration");
                 }
             }
@@ -83,7 +87,8 @@ final class ClusterRules {
                         + Objects.requireNonNullElse(call.field("InitConfiguration", "localAPIEndpoint.bindPort"), 6443);
                 cluster.initialize((String) call.field("ClusterConfiguration", "controlPlaneEndpoint"), local);
                 cluster.addNode(hostNode);
-                for (Object t : SemanticChecks.list(call.document("InitConfiguration").orElse(java.util.Map.of()), "bootstrapTokens")) {
+                Object tokens = call.field("InitConfiguration", "bootstrapTokens");
+                for (Object t : tokens instanceof List<?> l ? l : List.of()) {
                     cluster.addToken((String) ((java.util.Map<?, ?>) t).get("token"));
                 }
                 if (call.has("upload-certs")) {

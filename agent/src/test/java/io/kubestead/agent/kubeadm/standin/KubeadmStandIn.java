@@ -1,11 +1,11 @@
-package io.kubestead.agent.kubeadm.validate;
+package io.kubestead.agent.kubeadm.standin;
 
 import io.kubestead.agent.host.Command;
 import io.kubestead.agent.host.CommandRunner;
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.kubeadm.BootstrapToken;
 import io.kubestead.agent.kubeadm.CertificateKey;
-import io.kubestead.agent.kubeadm.validate.ConfigValidator.Purpose;
+import io.kubestead.agent.kubeadm.YamlDocuments;
 import io.kubestead.agent.version.KubernetesVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,11 +18,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A recording kubeadm for tests, installed as a host's {@link CommandRunner}. It accepts a kubeadm command only if
- * every flag is documented for it, --config is not mixed with forbidden flags, the config file (read under the
- * host root) passes {@link ConfigValidator} for this kubeadm version, secrets on the line are redacted in the
- * command's display, and the cluster state allows it (see {@link ClusterRules}). Rejections exit 1 with
- * kubeadm-like stderr. Accepted calls are recorded and may run a scripted {@link Effect}.
+ * A recording kubeadm for the agent's flow tests, installed as a host's {@link CommandRunner}. It records each
+ * kubeadm command line with the documents of its --config file (read under the host root) so tests can assert what
+ * the agent ran, and refuses what would make the flow meaningless: an unknown flag or --config mixed with other
+ * flags, a missing config file, an unredacted secret in the command's display, or a call the cluster state does not
+ * allow (see {@link ClusterRules}). Rejections exit 1 with kubeadm-like stderr; accepted calls may run a scripted
+ * {@link Effect}. It does not judge the configuration: the real kubeadm does that in RealKubeadmTest.
  */
 public final class KubeadmStandIn implements CommandRunner {
 
@@ -36,7 +37,7 @@ public final class KubeadmStandIn implements CommandRunner {
     private final Path root;
     private final ClusterRules rules;
     private final CommandRunner others;
-    private final ConfigValidator validator;
+    private final YamlDocuments yaml = new YamlDocuments();
     private final Map<String, Effect> effects = new HashMap<>();
     private final List<KubeadmCall> calls = new ArrayList<>();
     private final List<String> rejections = new ArrayList<>();
@@ -50,7 +51,6 @@ public final class KubeadmStandIn implements CommandRunner {
         this.rules = new ClusterRules(cluster, root);
         this.others = others != null ? others
                 : c -> new ExecResult(c, 127, "", "stand-in: no program " + c.argv().get(0) + "\n");
-        this.validator = new ConfigValidator(version);
     }
 
     public KubeadmStandIn(KubernetesVersion version, Path hostRoot) {
@@ -80,7 +80,7 @@ public final class KubeadmStandIn implements CommandRunner {
         KubeadmCommandLine line = KubeadmCommandLine.parse(command.argv());
         List<String> errors = new ArrayList<>(line.errors());
         errors.addAll(unredactedSecrets(command));
-        ConfigCheck check = new ConfigCheck(List.of(), List.of());
+        List<Map<String, Object>> documents = List.of();
         Integer mode = null;
         String configPath = line.value("config");
         if (line.ok() && configPath != null) {
@@ -90,12 +90,15 @@ public final class KubeadmStandIn implements CommandRunner {
                         + ": no such file or directory" + (file == null ? " (stand-in wants an absolute path)" : ""));
             } else {
                 mode = mode(file);
-                check = validator.validate(read(file), purpose(line.command()));
-                errors.addAll(check.errors());
+                try {
+                    documents = yaml.read(read(file));
+                } catch (IllegalArgumentException e) {
+                    errors.add("unable to read config from \"" + configPath + "\": " + e.getMessage());
+                }
             }
         }
         KubeadmCall call = new KubeadmCall(command.argv(), line.command(), line.flags(), line.positionals(),
-                configPath, mode, check.documents());
+                configPath, mode, documents);
         if (errors.isEmpty()) {
             errors.addAll(rules.check(call));
         }
@@ -115,14 +118,6 @@ public final class KubeadmStandIn implements CommandRunner {
             }
         }
         return new ExecResult(command, 0, rules.apply(call, version), "");
-    }
-
-    private static Purpose purpose(String command) {
-        return switch (command) {
-            case "join" -> Purpose.JOIN;
-            case "reset" -> Purpose.RESET;
-            default -> Purpose.INIT;
-        };
     }
 
     /** Tokens and certificate keys on the command line must not show in logs and plans. */

@@ -1,4 +1,4 @@
-package io.kubestead.agent.kubeadm.validate;
+package io.kubestead.agent.kubeadm.standin;
 
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,19 @@ public record KubeadmCall(List<String> argv, String command, Map<String, List<St
 
     /** A field of a document by dotted path, e.g. {@code ("ClusterConfiguration", "networking.podSubnet")}. */
     public Object field(String kind, String dottedPath) {
-        return document(kind).map(d -> SemanticChecks.get(d, dottedPath)).orElse(null);
+        return document(kind).map(d -> get(d, dottedPath)).orElse(null);
+    }
+
+    /** A value inside a parsed document by dotted path; null where the path leaves the maps. */
+    static Object get(Map<String, Object> doc, String dottedPath) {
+        Object cur = doc;
+        for (String part : dottedPath.split("\\.")) {
+            if (!(cur instanceof Map<?, ?> m)) {
+                return null;
+            }
+            cur = m.get(part);
+        }
+        return cur;
     }
 
     public boolean has(String flag) {

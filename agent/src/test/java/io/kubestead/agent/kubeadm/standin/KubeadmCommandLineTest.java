@@ -1,4 +1,4 @@
-package io.kubestead.agent.kubeadm.validate;
+package io.kubestead.agent.kubeadm.standin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
