@@ -391,7 +391,8 @@ class RealControlPlaneTest {
 
     private Map<String, String> joinWords() throws Exception {
         String script = Files.readString(treeA.resolve("var/lib/kubestead/join-master.sh"));
-        String line = script.lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
+        // the script's command line ends in "$@" (words given to the script), which bash expands away
+        String line = script.lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow().replace(" \"$@\"", "");
         Map<String, String> words = new HashMap<>();
         for (String word : line.substring(line.indexOf(" join ") + 6).split(" ")) {
             int eq = word.indexOf('=');
@@ -406,7 +407,8 @@ class RealControlPlaneTest {
             return joiners.get(name);
         }
         String script = Files.readString(treeA.resolve("var/lib/kubestead/join-master.sh"));
-        String line = script.lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
+        // the script's command line ends in "$@" (words given to the script), which bash expands away
+        String line = script.lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow().replace(" \"$@\"", "");
         List<String> words = new ArrayList<>(List.of(line.substring(line.indexOf(" join ") + 1).split(" ")));
         String address = bridge.nextAddress();
         words.addAll(List.of("node-name=" + name, "private-address=" + address));
