@@ -21,7 +21,7 @@ import java.util.Optional;
  * The one exception: an external balancer given by DNS name is used as
  * is in controlPlaneEndpoint, because /etc/hosts cannot alias a name to a name and DNS already gives the indirection.
  */
-public record LbSettings(LoadBalancerMode mode, String clusterName, String stableName, Optional<HostPort> external,
+public record LbSettings(LoadBalancer.Mode mode, String clusterName, String stableName, Optional<HostPort> external,
                          int internalPort, Optional<Vip> vip, String haproxyImage) {
 
     public static final int DEFAULT_INTERNAL_PORT = 6444;
@@ -37,10 +37,10 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
             throw new SpecException("internal-load-balancer-port=" + internalPort
                     + ": use a free port in 1-65535 other than 6443");
         }
-        if (mode == LoadBalancerMode.EXTERNAL && external.isEmpty()) {
+        if (mode == LoadBalancer.Mode.EXTERNAL && external.isEmpty()) {
             throw new IllegalArgumentException("EXTERNAL mode needs the balancer's address");
         }
-        if (mode == LoadBalancerMode.VIP && vip.isEmpty()) {
+        if (mode == LoadBalancer.Mode.VIP && vip.isEmpty()) {
             throw new IllegalArgumentException("VIP mode needs the virtual IP");
         }
     }
@@ -64,8 +64,7 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
             vip = Optional.of(new Vip(lb.vip(), vipInterface,
                     vipRouterId == null ? Vip.routerIdFor(clusterName) : vipRouterId));
         }
-        LoadBalancerMode mode = LoadBalancerMode.valueOf(lb.mode().name());
-        return new LbSettings(mode, clusterName, apiName.toLowerCase(java.util.Locale.ROOT), lb.externalAddress(),
+        return new LbSettings(lb.mode(), clusterName, apiName.toLowerCase(java.util.Locale.ROOT), lb.externalAddress(),
                 lb.internalPort(), vip, DEFAULT_HAPROXY_IMAGE);
     }
 
@@ -127,12 +126,12 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
 
     /** Whether every node runs the local HAProxy (static pod plus bootstrap instance). */
     public boolean runsHaproxy() {
-        return mode == LoadBalancerMode.INTERNAL;
+        return mode == LoadBalancer.Mode.INTERNAL;
     }
 
     /** For EXTERNAL: what to tell the user to put behind their balancer. Empty otherwise. */
     public Optional<String> balancerTargets(List<Master> masters) {
-        if (mode != LoadBalancerMode.EXTERNAL) {
+        if (mode != LoadBalancer.Mode.EXTERNAL) {
             return Optional.empty();
         }
         StringBuilder sb = new StringBuilder("Load balancer " + external.get()
