@@ -28,7 +28,7 @@ public record LbSettings(LoadBalancer balancer, String clusterName, String stabl
 
     public LbSettings {
         vip = vip == null ? Optional.empty() : vip;
-        if (!Addresses.isDnsName(stableName)) {
+        if (!HostPort.isDnsName(stableName)) {
             throw new SpecException("stable API name '" + stableName + "' is not a valid DNS name");
         }
         int internalPort = balancer.internalPort();
@@ -63,7 +63,7 @@ public record LbSettings(LoadBalancer balancer, String clusterName, String stabl
      */
     public static LbSettings of(LoadBalancer lb, String clusterName, String apiName, String vipInterface,
                                 Integer vipRouterId) {
-        if (!Addresses.isDnsName(clusterName)) {
+        if (!HostPort.isDnsName(clusterName)) {
             throw new SpecException("cluster name '" + clusterName + "' must be lowercase letters, digits and '-'");
         }
         Optional<Vip> vip = Optional.empty();
