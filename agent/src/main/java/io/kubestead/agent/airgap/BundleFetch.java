@@ -1,5 +1,6 @@
 package io.kubestead.agent.airgap;
 
+import io.kubestead.agent.spec.HostPort;
 import io.kubestead.agent.bundle.BundleSpace;
 import io.kubestead.agent.progress.Meter;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class BundleFetch {
                 .connectTimeout(timeout).build();
         List<String> failures = new ArrayList<>();
         for (String master : masters) {
-            String base = "https://" + (master.contains(":") ? "[" + master + "]" : master) + ":" + port;
+            String base = "https://" + new HostPort(master, port);
             byte[] manifest;
             try {
                 manifest = small(client, base + "/" + ExtractedBundle.MANIFEST);

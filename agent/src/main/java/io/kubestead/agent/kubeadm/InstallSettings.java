@@ -1,7 +1,6 @@
 package io.kubestead.agent.kubeadm;
 
 import io.kubestead.agent.spec.InstallSpec;
-import io.kubestead.agent.spec.LoadBalancer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +11,7 @@ public final class InstallSettings {
     }
 
     public static ClusterSettings cluster(InstallSpec spec) {
-        List<String> sans = new ArrayList<>();
-        sans.add(spec.apiName());
-        spec.loadBalancer().externalAddress().ifPresent(a -> sans.add(a.host()));
-        spec.loadBalancer().vipAddress().ifPresent(sans::add);
-        if (spec.loadBalancer().mode() == LoadBalancer.Mode.INTERNAL) {
-            sans.add("127.0.0.1"); // the local balancer's health checks and clients that dial it by address
-        }
+        List<String> sans = new ArrayList<>(spec.loadBalancer().certificateSans(spec.apiName()));
         sans.addAll(spec.certSans());
         boolean v1beta4 = spec.kubernetesVersion().atLeast(31);
         return new ClusterSettings(spec.kubernetesVersion(), spec.clusterName(), spec.controlPlaneEndpoint().toString(),

@@ -1,5 +1,6 @@
 package io.kubestead.agent.lb;
 
+import io.kubestead.agent.spec.LoadBalancer;
 import io.kubestead.agent.host.Host;
 
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.List;
 public record BalancerLeftovers(LbPaths paths, boolean internal, boolean keepalived, boolean lbSync) {
 
     public static BalancerLeftovers forNode(LbPaths paths, LbSettings settings, boolean master, boolean followsMasters) {
-        return new BalancerLeftovers(paths, settings.runsHaproxy(), settings.mode() == LoadBalancerMode.VIP && master,
+        return new BalancerLeftovers(paths, settings.runsHaproxy(), settings.mode() == LoadBalancer.Mode.VIP && master,
                 followsMasters);
     }
 

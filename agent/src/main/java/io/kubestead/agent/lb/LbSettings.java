@@ -5,7 +5,6 @@ import io.kubestead.agent.spec.InstallSpec;
 import io.kubestead.agent.spec.LoadBalancer;
 import io.kubestead.agent.spec.SpecException;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,28 +20,40 @@ import java.util.Optional;
  * The one exception: an external balancer given by DNS name is used as
  * is in controlPlaneEndpoint, because /etc/hosts cannot alias a name to a name and DNS already gives the indirection.
  */
-public record LbSettings(LoadBalancerMode mode, String clusterName, String stableName, Optional<HostPort> external,
-                         int internalPort, Optional<Vip> vip, String haproxyImage) {
+public record LbSettings(LoadBalancer balancer, String clusterName, String stableName, Optional<Vip> vip,
+                         String haproxyImage) {
 
     public static final int DEFAULT_INTERNAL_PORT = 6444;
     public static final String DEFAULT_HAPROXY_IMAGE = "docker.io/library/haproxy:2.8.14-alpine";
 
     public LbSettings {
-        external = external == null ? Optional.empty() : external;
         vip = vip == null ? Optional.empty() : vip;
-        if (!Addresses.isDnsName(stableName)) {
+        if (!HostPort.isDnsName(stableName)) {
             throw new SpecException("stable API name '" + stableName + "' is not a valid DNS name");
         }
+        int internalPort = balancer.internalPort();
         if (internalPort < 1 || internalPort > 65535 || internalPort == Master.API_PORT) {
             throw new SpecException("internal-load-balancer-port=" + internalPort
                     + ": use a free port in 1-65535 other than 6443");
         }
-        if (mode == LoadBalancerMode.EXTERNAL && external.isEmpty()) {
+        if (balancer.mode() == LoadBalancer.Mode.EXTERNAL && balancer.externalAddress().isEmpty()) {
             throw new IllegalArgumentException("EXTERNAL mode needs the balancer's address");
         }
-        if (mode == LoadBalancerMode.VIP && vip.isEmpty()) {
+        if (balancer.mode() == LoadBalancer.Mode.VIP && vip.isEmpty()) {
             throw new IllegalArgumentException("VIP mode needs the virtual IP");
         }
+    }
+
+    public LoadBalancer.Mode mode() {
+        return balancer.mode();
+    }
+
+    public Optional<HostPort> external() {
+        return balancer.externalAddress();
+    }
+
+    public int internalPort() {
+        return balancer.internalPort();
     }
 
     /**
@@ -52,7 +63,7 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
      */
     public static LbSettings of(LoadBalancer lb, String clusterName, String apiName, String vipInterface,
                                 Integer vipRouterId) {
-        if (!Addresses.isDnsName(clusterName)) {
+        if (!HostPort.isDnsName(clusterName)) {
             throw new SpecException("cluster name '" + clusterName + "' must be lowercase letters, digits and '-'");
         }
         Optional<Vip> vip = Optional.empty();
@@ -64,9 +75,7 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
             vip = Optional.of(new Vip(lb.vip(), vipInterface,
                     vipRouterId == null ? Vip.routerIdFor(clusterName) : vipRouterId));
         }
-        LoadBalancerMode mode = LoadBalancerMode.valueOf(lb.mode().name());
-        return new LbSettings(mode, clusterName, apiName.toLowerCase(java.util.Locale.ROOT), lb.externalAddress(),
-                lb.internalPort(), vip, DEFAULT_HAPROXY_IMAGE);
+        return new LbSettings(lb, clusterName, apiName.toLowerCase(java.util.Locale.ROOT), vip, DEFAULT_HAPROXY_IMAGE);
     }
 
     /** For the install plan; {@code vipInterface} is ignored unless vip= was given. */
@@ -75,31 +84,22 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
     }
 
     public LbSettings withHaproxyImage(String image) {
-        return new LbSettings(mode, clusterName, stableName, external, internalPort, vip, image);
+        return new LbSettings(balancer, clusterName, stableName, vip, image);
     }
 
     public LbSettings withInternalPort(int port) {
-        return new LbSettings(mode, clusterName, stableName, external, port, vip, haproxyImage);
+        return new LbSettings(new LoadBalancer(balancer.mode(), balancer.external(), port, balancer.vip(), balancer.source()),
+                clusterName, stableName, vip, haproxyImage);
     }
 
-    /** kubeadm's controlPlaneEndpoint, e.g. {@code api.prod.kubestead.internal:6444}. */
+    /** kubeadm's controlPlaneEndpoint, e.g. {@code api.prod.kubestead.internal:6444}, as the spec decides it. */
     public String controlPlaneEndpoint() {
-        return switch (mode) {
-            case INTERNAL -> Addresses.join(stableName, internalPort);
-            case EXTERNAL -> external.get().hostIsIp()
-                    ? Addresses.join(stableName, external.get().port())
-                    : external.get().toString();
-            case VIP, NONE -> Addresses.join(stableName, Master.API_PORT);
-        };
+        return balancer.controlPlaneEndpoint(stableName).toString();
     }
 
-    /** Extra SANs the API server certificates carry besides kubeadm's own (node IP, service IP, kubernetes.*). */
+    /** Extra SANs the API server certificates carry besides kubeadm's own, as the spec decides them. */
     public List<String> certificateSans() {
-        List<String> sans = new ArrayList<>();
-        sans.add(stableName);
-        external.ifPresent(e -> sans.add(e.host()));
-        vip.ifPresent(v -> sans.add(v.address()));
-        return List.copyOf(sans);
+        return balancer.certificateSans(stableName);
     }
 
     /**
@@ -108,34 +108,22 @@ public record LbSettings(LoadBalancerMode mode, String clusterName, String stabl
      */
     public Map<String, String> hostsEntries(List<Master> masters) {
         Map<String, String> m = new LinkedHashMap<>();
-        switch (mode) {
-            case INTERNAL -> m.put(stableName, "127.0.0.1");
-            case EXTERNAL -> {
-                if (external.get().hostIsIp()) {
-                    m.put(stableName, external.get().host());
-                }
-            }
-            case VIP -> m.put(stableName, vip.get().address());
-            case NONE -> {
-                if (!masters.isEmpty()) {
-                    m.put(stableName, masters.get(0).address());
-                }
-            }
-        }
+        balancer.apiNameTarget(masters.isEmpty() ? null : masters.get(0).address())
+                .ifPresent(ip -> m.put(stableName, ip));
         return m;
     }
 
     /** Whether every node runs the local HAProxy (static pod plus bootstrap instance). */
     public boolean runsHaproxy() {
-        return mode == LoadBalancerMode.INTERNAL;
+        return mode() == LoadBalancer.Mode.INTERNAL;
     }
 
     /** For EXTERNAL: what to tell the user to put behind their balancer. Empty otherwise. */
     public Optional<String> balancerTargets(List<Master> masters) {
-        if (mode != LoadBalancerMode.EXTERNAL) {
+        if (mode() != LoadBalancer.Mode.EXTERNAL) {
             return Optional.empty();
         }
-        StringBuilder sb = new StringBuilder("Load balancer " + external.get()
+        StringBuilder sb = new StringBuilder("Load balancer " + balancer.external()
                 + " must forward TCP (not HTTP/TLS) to every master, health-checking TCP or HTTPS /readyz on:\n");
         masters.stream().sorted().forEach(m -> sb.append("  ").append(m.endpoint()).append("  (").append(m.name()).append(")\n"));
         return Optional.of(sb.toString());

@@ -1,5 +1,6 @@
 package io.kubestead.agent.lb;
 
+import io.kubestead.agent.spec.HostPort;
 import io.kubestead.agent.spec.SpecException;
 
 /**
@@ -10,7 +11,7 @@ public record Master(String name, String address, int apiPort) implements Compar
     public static final int API_PORT = 6443;
 
     public Master {
-        if (!Addresses.isDnsName(name)) {
+        if (!HostPort.isDnsName(name)) {
             throw new SpecException("master name '" + name + "' is not a valid node name (lowercase RFC 1123)");
         }
         if (!Addresses.isIp(address)) {
@@ -40,7 +41,7 @@ public record Master(String name, String address, int apiPort) implements Compar
 
     /** {@code 10.0.0.1:6443} or {@code [fd00::1]:6443}. */
     public String endpoint() {
-        return Addresses.join(address, apiPort);
+        return new HostPort(address, apiPort).toString();
     }
 
     public boolean ipv6() {

@@ -1,5 +1,6 @@
 package io.kubestead.agent.lb;
 
+import io.kubestead.agent.spec.LoadBalancer;
 import io.kubestead.agent.host.Host;
 
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public final class NodeBalancer {
             files.put(paths.haproxyConfig(), cfg);
             files.put(paths.haproxyManifest(), HaproxyManifest.render(settings.haproxyImage(), paths.haproxyDir(), cfg));
         }
-        if (settings.mode() == LoadBalancerMode.VIP && localMaster.isPresent()) {
+        if (settings.mode() == LoadBalancer.Mode.VIP && localMaster.isPresent()) {
             files.put(paths.keepalivedConfig(), new KeepalivedConfig(settings.vip().orElseThrow(), masters,
                     localMaster.get(), settings.clusterName()).render());
         }

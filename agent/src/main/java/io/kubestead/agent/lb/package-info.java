@@ -12,8 +12,8 @@
  *
  * <p>Order in the install and join plans (INTERNAL; other modes skip the bootstrap steps):
  * <ol>
- * <li>{@code settings = LbSettings.forInstall(spec, Vip.detectInterface(host, vip))}; kubeadm gets
- *     {@code settings.controlPlaneEndpoint()} and {@code settings.certificateSans()}.</li>
+ * <li>{@code settings = LbSettings.forInstall(spec, Vip.detectInterface(host, vip))}; the endpoint, hosts target and
+ *     certificate names come from the spec's {@code LoadBalancer} record, which kubeadm's settings read too.</li>
  * <li>Before kubeadm: {@code new NodeBalancer(settings, LbPaths.standard()).prepare(host, masters, self)} (hosts
  *     block, haproxy.cfg or keepalived.conf; no manifest yet), then {@code BootstrapBalancer.start()}.</li>
  * <li>After kubeadm init/join: {@code BootstrapBalancer.stop()}, then {@code NodeBalancer.apply(...)} writes the

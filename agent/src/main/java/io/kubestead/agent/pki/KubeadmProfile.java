@@ -1,5 +1,6 @@
 package io.kubestead.agent.pki;
 
+import io.kubestead.agent.spec.HostPort;
 import io.kubestead.agent.spec.SpecException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -85,7 +86,7 @@ public final class KubeadmProfile {
     }
 
     static String hostPort(String host, int port) {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return new HostPort(host, port).toString();
     }
 
     /** The first address of the first service CIDR (kubeadm's in-cluster API IP), e.g. 10.96.0.1. */

@@ -1,5 +1,6 @@
 package io.kubestead.agent.pki;
 
+import io.kubestead.agent.spec.HostPort;
 import io.kubestead.agent.spec.SpecException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,8 +17,6 @@ import java.util.regex.Pattern;
  */
 public record SubjectAltNames(List<String> dns, List<InetAddress> ips) {
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
-    private static final Pattern SUBDOMAIN =
-            Pattern.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     public static final SubjectAltNames NONE = new SubjectAltNames(List.of(), List.of());
 
@@ -91,7 +90,9 @@ public record SubjectAltNames(List<String> dns, List<InetAddress> ips) {
         }
     }
 
+    /** A DNS name by spec's rule, in any case, or a wildcard over one ({@code *.apps.example}). */
     public static boolean isDnsName(String s) {
-        return s.length() <= 253 && SUBDOMAIN.matcher(s.toLowerCase(Locale.ROOT)).matches();
+        String name = s.toLowerCase(Locale.ROOT);
+        return HostPort.isDnsName(name.startsWith("*.") ? name.substring(2) : name);
     }
 }

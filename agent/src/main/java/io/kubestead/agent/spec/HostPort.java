@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * a DNS name (RFC 1123) or an IP address; IPv6 addresses are written in brackets when a port follows.
  */
 public record HostPort(String host, int port) {
-    private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     public HostPort {
         if (port < 1 || port > 65535) {
@@ -44,7 +44,7 @@ public record HostPort(String host, int port) {
             if (colon >= 0 && s.indexOf(':', colon + 1) >= 0) {
                 throw new IllegalArgumentException("write an IPv6 address in brackets, e.g. [" + s + "]:6443");
             }
-            host = colon < 0 ? s : s.substring(0, colon);
+            host = (colon < 0 ? s : s.substring(0, colon)).toLowerCase(java.util.Locale.ROOT);
             port = colon < 0 ? null : s.substring(colon + 1);
             if (!Addresses.isIpv4(host) && !isDnsName(host)) {
                 throw new IllegalArgumentException(Shown.quoted(host) + " is neither an IP address nor a DNS name"
@@ -61,8 +61,13 @@ public record HostPort(String host, int port) {
         return new HostPort(host, p);
     }
 
+    /**
+     * The one DNS name check: a lowercase RFC 1123 subdomain (labels of letters, digits and '-', up to 63 characters,
+     * 253 in all), as Kubernetes wants node names and as the stable API name, balancer names and certificate names
+     * are written. Lowercase the text first where case does not matter.
+     */
     public static boolean isDnsName(String s) {
-        if (s.isEmpty() || s.length() > 253 || s.endsWith(".")) {
+        if (s == null || s.isEmpty() || s.length() > 253 || s.endsWith(".")) {
             return false;
         }
         if (s.matches("[0-9.]+")) {

@@ -55,36 +55,17 @@ public record InstallSpec(
 
     /** The API server port on each master. */
     public int apiServerPort() {
-        return 6443;
+        return LoadBalancer.API_SERVER_PORT;
     }
 
-    /**
-     * The address every kubeconfig and join uses: the stable API name with the port of whatever answers behind
-     * it (the external balancer's port, the internal balancer's loopback port, or the API server itself).
-     */
+    /** See {@link LoadBalancer#controlPlaneEndpoint}: decided there for install, join and the balancer alike. */
     public HostPort controlPlaneEndpoint() {
-        if (loadBalancer.mode() == LoadBalancer.Mode.EXTERNAL && !loadBalancer.external().hostIsIp()) {
-            return loadBalancer.external(); // a DNS name is already a stable indirection; /etc/hosts cannot alias names
-        }
-        int port = switch (loadBalancer.mode()) {
-            case EXTERNAL -> loadBalancer.external().port();
-            case INTERNAL -> loadBalancer.internalPort();
-            case NONE, VIP -> apiServerPort();
-        };
-        return new HostPort(apiName, port);
+        return loadBalancer.controlPlaneEndpoint(apiName);
     }
 
     /** Where the stable API name points on this node (an IP for /etc/hosts), or null when DNS answers for it. */
     public String apiNameTarget() {
-        if (loadBalancer.mode() == LoadBalancer.Mode.EXTERNAL && !loadBalancer.external().hostIsIp()) {
-            return null;
-        }
-        return switch (loadBalancer.mode()) {
-            case EXTERNAL -> loadBalancer.external().host();
-            case INTERNAL -> "127.0.0.1";
-            case VIP -> loadBalancer.vip();
-            case NONE -> privateAddress;
-        };
+        return loadBalancer.apiNameTarget(privateAddress).orElse(null);
     }
 
     /** The resolved spec as written to /etc/kubestead/install.json (no secrets in it). */

@@ -241,10 +241,11 @@ public final class InstallSpecParser {
     }
 
     static String dnsName(String s) {
-        if (!HostPort.isDnsName(s) || !s.contains(".")) {
+        String name = s.toLowerCase(Locale.ROOT);
+        if (!HostPort.isDnsName(name) || !name.contains(".")) {
             throw new IllegalArgumentException(Shown.quoted(s) + " is not a DNS name with a domain");
         }
-        return s.toLowerCase(Locale.ROOT);
+        return name;
     }
 
     static String ip(String s) {
@@ -276,7 +277,7 @@ public final class InstallSpecParser {
         List<String> out = new ArrayList<>();
         for (String part : s.split(",", -1)) {
             String p = part.strip();
-            String name = p.startsWith("*.") ? p.substring(2) : p;
+            String name = (p.startsWith("*.") ? p.substring(2) : p).toLowerCase(Locale.ROOT);
             if (p.isEmpty() || (!Addresses.isIp(p) && !HostPort.isDnsName(name))) {
                 throw new IllegalArgumentException(Shown.quoted(p) + " is neither a DNS name nor an IP address");
             }

@@ -22,7 +22,7 @@ class LbSettingsTest {
     @Test
     void internalUsesTheStableNameOnLoopback() {
         LbSettings s = Settings.internal("prod");
-        assertEquals(LoadBalancerMode.INTERNAL, s.mode());
+        assertEquals(LoadBalancer.Mode.INTERNAL, s.mode());
         assertEquals("api.prod.kubestead.internal:6444", s.controlPlaneEndpoint());
         assertEquals(List.of("api.prod.kubestead.internal"), s.certificateSans());
         assertEquals(Map.of("api.prod.kubestead.internal", "127.0.0.1"), s.hostsEntries(MASTERS));
@@ -64,7 +64,7 @@ class LbSettingsTest {
         assertEquals(Vip.routerIdFor("prod"), vip.vip().orElseThrow().routerId());
         assertEquals(Map.of("api.prod.kubestead.internal", "10.0.0.100"), vip.hostsEntries(MASTERS));
         LbSettings none = Settings.none("prod");
-        assertEquals(LoadBalancerMode.NONE, none.mode());
+        assertEquals(LoadBalancer.Mode.NONE, none.mode());
         assertEquals("api.prod.kubestead.internal:6443", none.controlPlaneEndpoint());
         assertEquals(Map.of("api.prod.kubestead.internal", "10.0.0.1"), none.hostsEntries(MASTERS));
     }
