@@ -7,8 +7,11 @@ import io.kubestead.agent.plan.phases.InstallState;
 import io.kubestead.agent.spec.InstallSpec;
 import io.kubestead.agent.spec.InstallSpecParser;
 import io.kubestead.agent.spec.InstallWords;
+import io.kubestead.agent.spec.SpecException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "install", mixinStandardHelpOptions = true, header = "Install the first master, or reconfigure it on a rerun.",
         description = {"Installs the first master of a cluster on this host, or reconfigures it on a rerun.%n"
             + "Words follow the command, bare (ha) or key=value (load-balancer-address=lb:6443);%n"
-            + "--ha and --load-balancer-address=lb:6443 work too. Rerunning is safe: finished steps are skipped."})
+            + "--ha and --load-balancer-address=lb:6443 work too. Rerunning is safe: finished steps are skipped.%n"
+            + "Shows what it will do and asks before it starts; the word yes skips the question."})
 final class InstallCommand implements Callable<Integer> {
     private final CliEnvironment env;
 
@@ -64,12 +68,18 @@ final class InstallCommand implements Callable<Integer> {
                 .map(io.kubestead.agent.spec.InstallSpecJson::read);
         Plan plan = InstallPlan.create(spec, env.installContext(), previous, host);
         java.util.Set<String> skip = PlanExecution.checkSkips(plan, skipPhases);
-        execution.run(plan, "Load balancer: " + spec.loadBalancer().describe() + "\n# API endpoint: "
-                + spec.controlPlaneEndpoint() + "\n# " + version, skip, () -> {
+        boolean rerun = host.exists("/etc/kubernetes/admin.conf");
+        boolean went = execution.run(plan, "Load balancer: " + spec.loadBalancer().describe() + "\n# API endpoint: "
+                + spec.controlPlaneEndpoint() + "\n# " + version, skip,
+                () -> spec.dryRun().isPresent() || spec.yes() || confirmed(spec, version, rerun), () -> {
                     if (InstallState.resetIfSettingsChanged(host, spec, execution.state())) {
                         env.out().println("The install settings changed since the last run: every step checks its work again.");
                     }
                 });
+        if (!went) {
+            env.err().println("kubestead: install cancelled; nothing was changed");
+            return ExitCodes.FAILURE;
+        }
         new JoinPrintout(env).print(host, spec);
         previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint())
                         || !java.util.Objects.equals(p.apiNameTarget(), spec.apiNameTarget())
@@ -78,6 +88,28 @@ final class InstallCommand implements Callable<Integer> {
         spec.dryRun().ifPresent(dir -> env.out().println("Dry-run complete: everything the install would write is under "
                 + dir + "; the steps and commands are in " + dir.resolve("plan.txt")));
         return 0;
+    }
+
+    /**
+     * Shows what the install will do and asks on the terminal, once the words are read and every phase has checked
+     * its inputs; with no terminal to ask on, the word yes is required (as for reset).
+     */
+    private boolean confirmed(InstallSpec spec, String version, boolean rerun) {
+        String mode = spec.ha() ? "ha, " + spec.loadBalancer().describe() : "a single master (no load balancer)";
+        String question = (rerun ? "This reruns the install of " : "This installs Kubernetes on ") + spec.nodeName()
+                + " (" + spec.privateAddress() + "):\n"
+                + "  " + version + ", " + (spec.airgap() ? "air-gapped, from the bundle" : "online, from the package repositories")
+                + "\n  mode: " + mode + "\n  API endpoint: " + spec.controlPlaneEndpoint() + "\n"
+                + "  It turns swap off, loads kernel modules, installs containerd and the Kubernetes packages, and runs"
+                + " kubeadm init" + (rerun ? " (finished steps are skipped)" : "") + ".\n"
+                + "Continue? [y/N] ";
+        Optional<String> answer = env.prompter().ask(question);
+        if (answer.isEmpty()) {
+            throw new SpecException("install asks before changing this host and there is no terminal to ask on;"
+                    + " add the word yes to install without asking");
+        }
+        String a = answer.get().strip().toLowerCase(Locale.ROOT);
+        return a.equals("y") || a.equals("yes");
     }
 
     /** Wraps one help entry to the width, indenting continuation lines under the description column. */

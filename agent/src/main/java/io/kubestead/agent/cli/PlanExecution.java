@@ -78,20 +78,42 @@ final class PlanExecution implements AutoCloseable {
      * once every phase has checked its inputs, so refused input leaves the host as it was.
      */
     void run(Plan plan, String summary, Set<String> skip, Runnable beforeFirstPhase) {
+        run(plan, summary, skip, () -> true, beforeFirstPhase);
+    }
+
+    /**
+     * As above, asking {@code proceed} once every phase has checked its inputs and before anything is written (the
+     * run log included); false when it said no, and then nothing was changed.
+     */
+    boolean run(Plan plan, String summary, Set<String> skip, java.util.function.BooleanSupplier proceed,
+            Runnable beforeFirstPhase) {
         PhaseContext ctx = new PhaseContext(host, new ConsoleProgress(env.out(), env.err(), env.terminal()), log,
                 env.clock(), dryRun.isPresent(), state());
         try {
             // the run log starts once every phase has checked its inputs: refused input leaves no log either
             new PlanRunner().run(plan, ctx, skip, () -> {
+                if (!proceed.getAsBoolean()) {
+                    throw new Declined();
+                }
                 started = true;
                 session.startLog(host, log, dryRun.isPresent());
                 beforeFirstPhase.run();
             });
+        } catch (Declined e) {
+            return false;
         } catch (RuntimeException e) {
             session.failed(e);
             throw e;
         }
         dryRun.ifPresent(dir -> DryRun.writePlan(dir, plan, log, summary, env.clock()));
+        return true;
+    }
+
+    /** The answer no, carried out of the plan runner before its first phase. */
+    private static final class Declined extends RuntimeException {
+        Declined() {
+            super("declined", null, false, false);
+        }
     }
 
     /** Ends the run log and releases the host lock. */

@@ -43,7 +43,7 @@ class BalancerSwitchTest {
         }
         int mark = node.commands.size();
         CliHarness external = new CliHarness(tmp, node.root, kubeadm);
-        assertEquals(0, external.run("install", "ha", "load-balancer-address=127.0.0.2:" + closedPort), external.err.toString());
+        assertEquals(0, external.run("install", "ha", "load-balancer-address=127.0.0.2:" + closedPort, "yes"), external.err.toString());
         String out = external.out.toString();
         assertTrue(out.contains("[lb/prepare] Point the stable API name at the load balancer 127.0.0.2:" + closedPort), out);
         assertTrue(out.contains("[lb/leftovers] Remove what the old load balancer mode left: the lb-sync timer,"
@@ -58,7 +58,7 @@ class BalancerSwitchTest {
 
         mark = node.commands.size();
         CliHarness vip = new CliHarness(tmp, node.root, kubeadm);
-        assertEquals(0, vip.run("install", "ha", "vip=10.0.0.100"), vip.err.toString());
+        assertEquals(0, vip.run("install", "ha", "vip=10.0.0.100", "yes"), vip.err.toString());
         ran = node.displayed().subList(mark, node.commands.size());
         assertTrue(ran.contains("ip -o route get 10.0.0.100"), ran.toString());
         String keepalived = Files.readString(node.root.resolve(KEEPALIVED));
@@ -109,7 +109,7 @@ class BalancerSwitchTest {
         KubeadmStandIn kubeadm = InstallFlowTest.kubeadm(node, new StandInCluster());
         CliHarness h = new CliHarness(tmp, node.root, kubeadm);
         h.variables.put("SUDO_USER", "bob");
-        assertEquals(0, h.run("install"), h.err.toString());
+        assertEquals(0, h.run("install", "yes"), h.err.toString());
         assertTrue(exists(node, "srv/homes/bob/.kube/config"));
         assertFalse(exists(node, "home/bob"), "not guessed as /home/bob");
         assertTrue(node.displayed().contains("getent passwd bob"), node.displayed().toString());
@@ -119,7 +119,7 @@ class BalancerSwitchTest {
         KubeadmStandIn kubeadm2 = InstallFlowTest.kubeadm(other, new StandInCluster());
         CliHarness unknown = new CliHarness(tmp, other.root, kubeadm2);
         unknown.variables.put("SUDO_USER", "carol");
-        assertEquals(0, unknown.run("install"), unknown.err.toString());
+        assertEquals(0, unknown.run("install", "yes"), unknown.err.toString());
         assertTrue(unknown.err.toString().contains("no home directory for carol in the passwd database"), unknown.err.toString());
         assertFalse(exists(other, "home/carol"));
     }

@@ -110,11 +110,11 @@ class InstallCommandTest {
         StandInNode node = new StandInNode(tmp.resolve("host"));
         var kubeadm = InstallFlowTest.kubeadm(node, new io.kubestead.agent.kubeadm.standin.StandInCluster());
         CliHarness h = new CliHarness(tmp, node.root, kubeadm);
-        assertEquals(0, h.run("install"), h.err.toString());
+        assertEquals(0, h.run("install", "yes"), h.err.toString());
         int commandsFirstRun = node.commands.size();
         assertTrue(node.displayed().contains("apt-mark hold kubelet kubeadm kubectl"), node.displayed().toString());
         CliHarness again = new CliHarness(tmp, node.root, kubeadm);
-        assertEquals(0, again.run("install"), again.err.toString());
+        assertEquals(0, again.run("install", "yes"), again.err.toString());
         List<String> lines = again.out.toString().lines().filter(l -> l.matches("\\(\\d+/\\d+\\) \\[.*")).toList();
         List<String> ran = lines.stream().filter(l -> !l.endsWith("skipped, already done")).toList();
         assertEquals(1, ran.size(), again.out.toString());

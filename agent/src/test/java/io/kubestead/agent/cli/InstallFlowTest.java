@@ -45,7 +45,7 @@ class InstallFlowTest {
             closedPort = s.getLocalPort();
         }
         // the balancer check connects for real: only ever to loopback in tests
-        int code = h.run("install", "ha", "load-balancer-address=127.0.0.1:" + closedPort, "taint-control-plane");
+        int code = h.run("install", "ha", "load-balancer-address=127.0.0.1:" + closedPort, "taint-control-plane", "yes");
         assertEquals(0, code, h.err + "\n" + kubeadm.rejections());
         List<KubeadmCall> inits = kubeadm.calls().stream().filter(c -> c.command().equals("init")).toList();
         assertEquals(1, inits.size());
@@ -158,7 +158,7 @@ class InstallFlowTest {
         }
         byte[] caBefore = Files.readAllBytes(first.root.resolve("etc/kubernetes/pki/ca.crt"));
         CliHarness rerun = new CliHarness(tmp, first.root, kubeadm1);
-        assertEquals(0, rerun.run("install", "ha", "load-balancer-address=127.0.0.2:" + closedPort), rerun.err + "\n" + kubeadm1.rejections());
+        assertEquals(0, rerun.run("install", "ha", "load-balancer-address=127.0.0.2:" + closedPort, "yes"), rerun.err + "\n" + kubeadm1.rejections());
         List<String> commands = kubeadm1.calls().stream().map(KubeadmCall::command).toList();
         assertTrue(commands.containsAll(List.of("init phase upload-config kubeadm", "init phase bootstrap-token",
                 "init phase addon kube-proxy")), commands.toString());
@@ -240,7 +240,7 @@ class InstallFlowTest {
         StandInCluster cluster = new StandInCluster();
         StandInNode first = new StandInNode(tmp.resolve("m1"));
         KubeadmStandIn kubeadm1 = kubeadm(first, cluster);
-        assertEquals(0, new CliHarness(tmp, first.root, kubeadm1).run("install"));
+        assertEquals(0, new CliHarness(tmp, first.root, kubeadm1).run("install", "yes"));
         CliHarness refused = new CliHarness(tmp, first.root, kubeadm1);
         assertEquals(1, refused.run("join-script", "master"));
         assertTrue(refused.err.toString().contains("installed without 'ha'"), refused.err.toString());
