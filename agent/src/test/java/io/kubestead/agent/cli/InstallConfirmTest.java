@@ -3,7 +3,7 @@ package io.kubestead.agent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kubestead.agent.kubeadm.validate.KubeadmStandIn;
+import io.kubestead.agent.kubeadm.standin.KubeadmStandIn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ class InstallConfirmTest {
 
     private CliHarness harness(List<String> asked, String answer) throws IOException {
         node = node == null ? new StandInNode(tmp.resolve("host")) : node;
-        kubeadm = kubeadm == null ? InstallFlowTest.kubeadm(node, new io.kubestead.agent.kubeadm.validate.StandInCluster())
+        kubeadm = kubeadm == null ? InstallFlowTest.kubeadm(node, new io.kubestead.agent.kubeadm.standin.StandInCluster())
                 : kubeadm;
         CliHarness h = new CliHarness(tmp, node.root, kubeadm);
         h.prompter = q -> {
