@@ -103,21 +103,22 @@ public abstract class TestHosts implements AutoCloseable {
                 throw new IllegalStateException("test host setup failed (root and iproute2 are needed): " + String.join(" ", argv));
             }
         }
+    }
 
-        private static int quietly(String... argv) {
-            try {
-                Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    return 124;
-                }
-                return p.exitValue();
-            } catch (IOException e) {
-                return 127;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 130;
+    /** Runs a set-up or clean-up command (ip, ...) with its output discarded; its exit code, 124 after 20 s. */
+    public static int quietly(String... argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return 124;
             }
+            return p.exitValue();
+        } catch (IOException e) {
+            return 127;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.kubestead.agent.realcluster;
 
-import java.io.IOException;
+import static io.kubestead.agent.etcd.TestHosts.quietly;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A bridge in this machine's network namespace on 10.213.N.0/24 (N random, so parallel runs do not meet), the test
@@ -69,23 +69,6 @@ public final class TestBridge implements AutoCloseable {
         if (quietly(argv) != 0) {
             throw new IllegalStateException("test network setup failed (root and iproute2 are needed): "
                     + String.join(" ", argv));
-        }
-    }
-
-    static int quietly(String... argv) {
-        try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return 124;
-            }
-            return p.exitValue();
-        } catch (IOException e) {
-            return 127;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 130;
         }
     }
 }
