@@ -57,6 +57,19 @@ public final class EtcdClient {
         call("/v3/cluster/member/remove", idBody(id));
     }
 
+    /** {@code etcdctl endpoint status} for one endpoint only (the member serving that client URL). */
+    public EtcdEndpointStatus status(URI endpoint) {
+        JsonNode r = callOne(endpoint, "/v3/maintenance/status", json.createObjectNode());
+        return new EtcdEndpointStatus(unsigned(r.path("header").path("member_id")), unsigned(r.path("leader")),
+                r.path("dbSize").asLong(0), r.path("dbSizeInUse").asLong(0), r.path("version").asText(""),
+                r.path("isLearner").asBoolean(false));
+    }
+
+    private static long unsigned(JsonNode n) {
+        String s = n.asText("0");
+        return s.isEmpty() ? 0 : Long.parseUnsignedLong(s);
+    }
+
     /** {@code GET /health} on one endpoint: true when that member has a leader and can serve a quorum read. */
     public boolean health(URI endpoint) {
         HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/health")).timeout(timeout).GET().build();
@@ -82,9 +95,17 @@ public final class EtcdClient {
         return body;
     }
 
+    private JsonNode callOne(URI endpoint, String path, ObjectNode body) {
+        return call(List.of(endpoint), path, body);
+    }
+
     private JsonNode call(String path, ObjectNode body) {
+        return call(endpoints, path, body);
+    }
+
+    private JsonNode call(List<URI> targets, String path, ObjectNode body) {
         List<String> failures = new ArrayList<>();
-        for (URI endpoint : endpoints) {
+        for (URI endpoint : targets) {
             HttpRequest request = HttpRequest.newBuilder(endpoint.resolve(path)).timeout(timeout)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();

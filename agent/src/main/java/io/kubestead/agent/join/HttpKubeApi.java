@@ -4,38 +4,65 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubestead.agent.etcd.PemTls;
+import io.kubestead.agent.pki.Kubeconfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
- * {@link KubeApi} over HTTPS with a bearer token (the joiner's bootstrap token) and the cluster CA as the only
- * trust anchor. The token is sent in a header only, never logged or put in messages.
+ * {@link KubeApi} over HTTPS with the cluster CA as the only trust anchor, authenticated by a bearer token (the
+ * joiner's bootstrap token; sent in a header only, never logged or put in messages) or by a kubeconfig's client
+ * certificate (admin.conf on a master). Answers are read up to {@link #MAX_BODY} bytes.
  */
 public final class HttpKubeApi implements KubeApi {
+    /** Bigger than the node and pod lists of a large cluster; a longer answer is refused, not buffered. */
+    public static final int MAX_BODY = 64 << 20;
     private final URI server;
-    private final String authorization;
+    private final Optional<String> authorization;
     private final Duration timeout;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
 
     /** @param server e.g. {@code https://10.0.0.10:6443}; @param caPem the cluster CA certificate (PEM) */
     public HttpKubeApi(URI server, String caPem, String bearerToken, Duration timeout) {
+        this(server, PemTls.trusting(caPem), Optional.of("Bearer " + bearerToken), timeout);
+    }
+
+    private HttpKubeApi(URI server, SSLContext tls, Optional<String> authorization, Duration timeout) {
         this.server = server;
-        this.authorization = "Bearer " + bearerToken;
+        this.authorization = authorization;
         this.timeout = timeout;
         // HTTP/1.1: the real kube-apiserver ends the JDK client's HTTP/2 connections with GOAWAY before any answer
-        this.http = HttpClient.newBuilder().sslContext(PemTls.trusting(caPem)).version(HttpClient.Version.HTTP_1_1)
+        this.http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout).build();
+    }
+
+    /**
+     * With a kubeconfig's embedded CA and client certificate (admin.conf), at {@code server} when given (a test
+     * reaches the API server by address), else at the kubeconfig's own server.
+     */
+    public static HttpKubeApi fromKubeconfig(byte[] kubeconfig, Optional<URI> server, Duration timeout) {
+        Kubeconfig kc;
+        try {
+            kc = Kubeconfig.parse(kubeconfig);
+        } catch (IOException e) {
+            throw new KubeApiException("cannot read the kubeconfig: " + e.getMessage(), e);
+        }
+        SSLContext tls = PemTls.mutual(new String(kc.caPem(), StandardCharsets.US_ASCII),
+                new String(kc.certPem(), StandardCharsets.US_ASCII), new String(kc.keyPem(), StandardCharsets.US_ASCII));
+        return new HttpKubeApi(server.orElse(URI.create(kc.server())), tls, Optional.empty(), timeout);
     }
 
     @Override
     public Optional<ObjectNode> get(String path) {
-        HttpResponse<String> r = send(request(path).GET(), path);
+        Reply r = send(request(path).GET(), path);
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
@@ -52,19 +79,31 @@ public final class HttpKubeApi implements KubeApi {
         return object(send(request(path).PUT(body(object)), path), "PUT", path);
     }
 
+    @Override
+    public boolean delete(String path) {
+        Reply r = send(request(path).DELETE(), path);
+        if (r.statusCode() == 404) {
+            return false;
+        }
+        object(r, "DELETE", path);
+        return true;
+    }
+
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(server.resolve(path)).timeout(timeout)
-                .header("Authorization", authorization).header("Accept", "application/json")
-                .header("Content-Type", "application/json");
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.resolve(path)).timeout(timeout)
+                .header("Accept", "application/json").header("Content-Type", "application/json");
+        authorization.ifPresent(a -> b.header("Authorization", a));
+        return b;
     }
 
     private static HttpRequest.BodyPublisher body(ObjectNode object) {
         return HttpRequest.BodyPublishers.ofString(object.toString());
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request, String path) {
+    private Reply send(HttpRequest.Builder request, String path) {
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<InputStream> r = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return new Reply(r.statusCode(), bounded(r.body(), path));
         } catch (IOException e) {
             throw new KubeApiException("cannot reach the API server " + server + " for " + path + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -73,7 +112,21 @@ public final class HttpKubeApi implements KubeApi {
         }
     }
 
-    private ObjectNode object(HttpResponse<String> r, String verb, String path) {
+    private static String bounded(InputStream in, String path) throws IOException {
+        try (in) {
+            byte[] body = in.readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                throw new IOException("the answer for " + path + " is longer than " + (MAX_BODY >> 20) + " MiB");
+            }
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A status and a body read within the bound. */
+    private record Reply(int statusCode, String body) {
+    }
+
+    private ObjectNode object(Reply r, String verb, String path) {
         JsonNode body;
         try {
             body = json.readTree(r.body());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 /**
- * The few Kubernetes API calls the join lock needs: JSON objects by path. Failures other than "not found" are
+ * The few Kubernetes API calls the agent makes (the join lock, status, node purge): JSON objects by path. Failures other than "not found" are
  * {@link KubeApiException}s carrying the HTTP status (409 = conflict on create or stale resourceVersion).
  */
 public interface KubeApi {
@@ -16,4 +16,7 @@ public interface KubeApi {
 
     /** PUT {@code object} at {@code path}; 409 when its metadata.resourceVersion is no longer current. */
     ObjectNode update(String path, ObjectNode object);
+
+    /** DELETE {@code path}; false when the object did not exist (404). */
+    boolean delete(String path);
 }

@@ -44,7 +44,9 @@ class PackageDependenciesTest {
             Map.entry("airgap", Set.of("host", "spec", "version", "pki", "join", "bundle", "kubeadm", "hostsetup", "progress",
                     "http")),
             Map.entry("bundle", Set.of("host", "spec", "version")),
-            Map.entry("plan", Set.of("host", "spec", "progress")));
+            Map.entry("plan", Set.of("host", "spec", "progress")),
+            Map.entry("status", Set.of("etcd", "host", "join", "lb", "pki", "spec")),
+            Map.entry("node", Set.of("etcd", "host", "join", "lb", "spec", "status")));
 
     private static String packageOf(Path file) {
         return SOURCES.relativize(file.getParent()).toString().replace('/', '.');

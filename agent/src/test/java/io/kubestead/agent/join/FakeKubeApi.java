@@ -41,6 +41,12 @@ public final class FakeKubeApi implements KubeApi {
         return store(path, object);
     }
 
+    @Override
+    public synchronized boolean delete(String path) {
+        writes++;
+        return objects.remove(path) != null;
+    }
+
     public synchronized int writes() {
         return writes;
     }

@@ -1,0 +1,167 @@
+package io.kubestead.agent.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubestead.agent.etcd.EtcdClient;
+import io.kubestead.agent.etcd.PemTls;
+import io.kubestead.agent.host.Host;
+import io.kubestead.agent.join.HttpKubeApi;
+import io.kubestead.agent.join.JoinCommands;
+import io.kubestead.agent.join.JoinSecrets;
+import io.kubestead.agent.join.KubeApi;
+import io.kubestead.agent.join.KubeApiException;
+import io.kubestead.agent.lb.BalancerFile;
+import io.kubestead.agent.lb.Master;
+import io.kubestead.agent.pki.ExpiryReport;
+import io.kubestead.agent.spec.HostPort;
+import io.kubestead.agent.spec.LoadBalancer;
+import io.kubestead.agent.spec.SpecException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Takes one {@link ClusterStatus} on a master: the nodes and pods from the API, etcd from its members, this node's
+ * balancer from /etc/kubestead/balancer.json with each backend probed, the certificates and join secrets from this
+ * master's files. Nothing here changes anything. Each source that cannot be asked becomes advice, not an error, so
+ * a sick cluster still gets a whole report.
+ */
+public final class StatusCollector {
+    /** kubeadm's files on a master. */
+    public static final String ADMIN_CONF = "/etc/kubernetes/admin.conf";
+    public static final String CLUSTER_CA = "/etc/kubernetes/pki/ca.crt";
+    public static final String ETCD_CA = "/etc/kubernetes/pki/etcd/ca.crt";
+    public static final String ETCD_CLIENT_CERT = "/etc/kubernetes/pki/etcd/healthcheck-client.crt";
+    public static final String ETCD_CLIENT_KEY = "/etc/kubernetes/pki/etcd/healthcheck-client.key";
+    public static final URI LOCAL_ETCD = URI.create("https://127.0.0.1:2379");
+    /** Small: every request is on this host's network, and a dead peer must not stall the report. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final Host host;
+    private final KubeApi api;
+    private final EtcdClient etcd;
+    private final BackendProbe probe;
+    private final Clock clock;
+
+    public StatusCollector(Host host, KubeApi api, EtcdClient etcd, BackendProbe probe, Clock clock) {
+        this.host = host;
+        this.api = api;
+        this.etcd = etcd;
+        this.probe = probe;
+        this.clock = clock;
+    }
+
+    /**
+     * With this master's own credentials: admin.conf for the API (at {@code apiServer} when given, else its own
+     * server), kubeadm's etcd healthcheck client for {@code etcdEndpoint}, the cluster CA for the probes.
+     *
+     * @throws SpecException when this host is not a master (no admin.conf)
+     */
+    public static StatusCollector onMaster(Host host, Optional<URI> apiServer, URI etcdEndpoint, Clock clock) {
+        byte[] admin = host.readFile(ADMIN_CONF).orElseThrow(() -> new SpecException(ADMIN_CONF
+                + " is missing: run this on a master"));
+        String ca = host.readString(CLUSTER_CA).orElseThrow(() -> new SpecException(CLUSTER_CA + " is missing: run this on a master"));
+        KubeApi api = HttpKubeApi.fromKubeconfig(admin, apiServer, TIMEOUT);
+        EtcdClient etcd = new EtcdClient(List.of(etcdEndpoint), PemTls.mutual(read(host, ETCD_CA), read(host, ETCD_CLIENT_CERT),
+                read(host, ETCD_CLIENT_KEY)), TIMEOUT);
+        return new StatusCollector(host, api, etcd, BackendProbe.trusting(ca, TIMEOUT), clock);
+    }
+
+    private static String read(Host host, String path) {
+        return host.readString(path).orElseThrow(() -> new SpecException(path + " is missing: run this on a master"));
+    }
+
+    public ClusterStatus collect() {
+        Instant now = clock.instant();
+        List<Advice> problems = new ArrayList<>();
+        List<NodeStatus> nodes = nodes(problems);
+        EtcdStatus etcdStatus = EtcdReader.read(etcd);
+        BalancerStatus balancer = balancer(nodes);
+        List<CertificateStatus> certs = certificates(now);
+        List<Advice> advice = new ArrayList<>(problems);
+        advice.addAll(AdviceRules.evaluate(nodes, etcdStatus, balancer, certs, now));
+        return new ClusterStatus(now, host.name(), nodes, etcdStatus, balancer, certs, joinScripts(), advice);
+    }
+
+    private List<NodeStatus> nodes(List<Advice> problems) {
+        try {
+            JsonNode nodes = api.get("/api/v1/nodes").orElseThrow();
+            JsonNode pods = api.get("/api/v1/pods?fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed")
+                    .orElseThrow();
+            return NodeReader.read(nodes, pods);
+        } catch (KubeApiException | java.util.NoSuchElementException e) {
+            problems.add(new Advice(Advice.Kind.API_UNREACHABLE, "api", "check kube-apiserver on this master",
+                    "the nodes could not be listed: " + e.getMessage()));
+            return List.of();
+        }
+    }
+
+    private BalancerStatus balancer(List<NodeStatus> nodes) {
+        Optional<BalancerFile> file;
+        try {
+            file = BalancerFile.read(host);
+        } catch (IllegalStateException e) {
+            file = Optional.empty();
+        }
+        List<BalancerStatus.BackendStatus> backends = new ArrayList<>();
+        String mode = file.map(f -> f.loadBalancer().mode().name().toLowerCase()).orElse("unknown");
+        String endpoint = "";
+        if (file.isPresent()) {
+            LoadBalancer lb = file.get().loadBalancer();
+            endpoint = switch (lb.mode()) {
+                case INTERNAL -> "127.0.0.1:" + lb.internalPort();
+                case EXTERNAL -> lb.external().toString();
+                case VIP -> new HostPort(lb.vip(), LoadBalancer.API_SERVER_PORT).toString();
+                case NONE -> file.get().stableName() + ":" + LoadBalancer.API_SERVER_PORT;
+            };
+            if (lb.mode() == LoadBalancer.Mode.EXTERNAL || lb.mode() == LoadBalancer.Mode.VIP) {
+                backends.add(backend(lb.mode() == LoadBalancer.Mode.VIP ? "vip" : "load-balancer", endpoint));
+            }
+        }
+        for (NodeStatus n : nodes) {
+            if (n.master() && n.address().isPresent()) {
+                backends.add(backend(n.name(), new HostPort(n.address().get(), Master.API_PORT).toString()));
+            }
+        }
+        return new BalancerStatus(mode, endpoint, backends);
+    }
+
+    private BalancerStatus.BackendStatus backend(String name, String address) {
+        BackendProbe.Answer a = probe.readyz(address);
+        return new BalancerStatus.BackendStatus(name, address, a.ready(), a.detail());
+    }
+
+    private List<CertificateStatus> certificates(Instant now) {
+        ExpiryReport report;
+        try {
+            report = ExpiryReport.read(host, now);
+        } catch (SpecException e) {
+            return List.of();
+        }
+        List<CertificateStatus> out = new ArrayList<>();
+        for (ExpiryReport.Row r : report.certificates()) {
+            out.add(new CertificateStatus(r.name(), Optional.ofNullable(r.expires()), r.authority()));
+        }
+        for (ExpiryReport.Row r : report.authorities()) {
+            out.add(new CertificateStatus(r.name(), Optional.ofNullable(r.expires()), ""));
+        }
+        return out;
+    }
+
+    private List<JoinScriptStatus> joinScripts() {
+        Optional<JoinSecrets> secrets;
+        try {
+            secrets = JoinSecrets.load(host);
+        } catch (IllegalStateException e) {
+            secrets = Optional.empty();
+        }
+        return List.of(
+                new JoinScriptStatus("master", JoinCommands.MASTER_SCRIPT, host.exists(JoinCommands.MASTER_SCRIPT),
+                        secrets.map(JoinSecrets::keyExpires)),
+                new JoinScriptStatus("worker", JoinCommands.WORKER_SCRIPT, host.exists(JoinCommands.WORKER_SCRIPT),
+                        secrets.map(JoinSecrets::tokenExpires)));
+    }
+}
