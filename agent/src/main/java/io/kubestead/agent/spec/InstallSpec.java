@@ -37,7 +37,8 @@ public record InstallSpec(
         Set<String> preflightIgnore,
         Duration tokenTtl,
         BundleTrust bundleTrust,
-        int bundleServerPort) {
+        int bundleServerPort,
+        ConsoleSettings console) {
 
     public InstallSpec {
         certSans = List.copyOf(certSans);
@@ -103,6 +104,8 @@ public record InstallSpec(
         m.put("preflightIgnore", preflightIgnore.stream().sorted().toList());
         m.put("tokenTtl", tokenTtl.toString());
         m.put("bundleServerPort", bundleServerPort);
+        // the password file is read once, at install: it is no setting to compare on a rerun
+        m.put("console", console.enabled() ? console.port() : "off");
         return m;
     }
 

@@ -113,7 +113,8 @@ public final class InstallSpecParser {
         int bundlePort = bundleServerPort(w, lb);
         return new InstallSpec(ha, lb, w.has("taint-control-plane"), w.has("airgap"), version, nodeName,
                 privateAddress, publicAddress, sans, pods, services, clusterName, "cluster.local", apiName,
-                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, trust, bundlePort);
+                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, trust, bundlePort,
+                ConsoleSettings.from(w, lb, w.has("airgap"), bundlePort));
     }
 
     /** The port every master serves the air-gap bundle on; the join commands carry it to the other hosts. */
