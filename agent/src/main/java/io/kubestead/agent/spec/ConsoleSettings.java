@@ -34,7 +34,7 @@ public record ConsoleSettings(boolean enabled, int port, Path passwordFile) {
             throw new SpecException("words " + (port.isPresent() ? w.shown("console-port") : w.shown("console-password-file"))
                     + " and 'console=off' contradict each other; drop one");
         }
-        if (port.isPresent()) {
+        if (enabled) {
             Set<Integer> taken = new LinkedHashSet<>(NodePorts.MASTER);
             if (lb.mode() == LoadBalancer.Mode.INTERNAL) {
                 taken.add(lb.internalPort());
@@ -42,9 +42,11 @@ public record ConsoleSettings(boolean enabled, int port, Path passwordFile) {
             if (airgap) {
                 taken.add(bundlePort);
             }
-            if (taken.contains(port.get())) {
-                throw new SpecException("word " + w.shown("console-port") + " is a port a master already uses (" + taken
-                        + "); choose another, e.g. " + DEFAULT_PORT);
+            int chosen = port.orElse(DEFAULT_PORT);
+            if (taken.contains(chosen)) {
+                throw new SpecException((port.isPresent() ? "word " + w.shown("console-port") : "the console's port "
+                        + DEFAULT_PORT) + " is a port a master already uses (" + taken + "); choose another with"
+                        + " console-port=PORT");
             }
         }
         Path file = null;
