@@ -34,6 +34,8 @@ final class ConsolePhase implements Phase {
                 ExecStart=%s/bin/kubestead console port=%d
                 Restart=always
                 RestartSec=5
+                NoNewPrivileges=yes
+                PrivateTmp=yes
 
                 [Install]
                 WantedBy=multi-user.target
@@ -93,12 +95,14 @@ final class ConsolePhase implements Phase {
             char[] password = settings.passwordFileValue().map(ConsoleSettings::password)
                     .orElseGet(() -> PasswordHash.generatePassword(random).toCharArray());
             try {
-                host.writeString(ConsolePaths.PASSWORD_HASH, PasswordHash.create(password, random).encode(), 0600);
+                // the password to show first, then its hash: killed in between, a rerun finds no hash and starts over,
+                // so a hash is never kept whose password nobody can see
                 if (settings.passwordFileValue().isEmpty()) {
                     host.writeString(ConsolePaths.INITIAL_PASSWORD, new String(password) + "\n", 0600);
                 } else {
                     host.delete(ConsolePaths.INITIAL_PASSWORD);
                 }
+                host.writeString(ConsolePaths.PASSWORD_HASH, PasswordHash.create(password, random).encode(), 0600);
             } finally {
                 Arrays.fill(password, '\0');
             }
