@@ -89,7 +89,7 @@ final class ConsoleCommand implements Callable<Integer> {
             host.writeString(ConsolePaths.PASSWORD_HASH, PasswordHash.create(password, random).encode(), 0600);
             host.delete(ConsolePaths.INITIAL_PASSWORD);
             if (chosen != null) {
-                env.out().println("The console password is set; sessions signed in before stay until they expire.");
+                env.out().println("The console password is set; sessions signed in with the old one have ended.");
             } else if (env.terminal()) {
                 env.out().println("New console password (shown this once): " + new String(password));
             } else {

@@ -92,7 +92,7 @@ public final class ConsoleServer implements AutoCloseable {
             headers(ex);
             String path = ex.getRequestURI().getRawPath();
             String method = ex.getRequestMethod();
-            Optional<Sessions.Session> session = sessions.find(cookie(ex));
+            Optional<Sessions.Session> session = sessions.find(cookie(ex)).filter(this::passwordUnchanged);
             switch (path) {
                 case "/login" -> {
                     if (!get(ex, method)) {
@@ -179,6 +179,7 @@ public final class ConsoleServer implements AutoCloseable {
         }
         String password = body.get().path("password").asText("");
         String identity;
+        String credential = "";
         if (password.isEmpty()) {
             Optional<String> admin = AdminCertificate.identity(ex);
             if (admin.isEmpty()) {
@@ -195,27 +196,39 @@ public final class ConsoleServer implements AutoCloseable {
                 error(ex, 429, "too many sign-in attempts; try again in " + seconds + " s");
                 return;
             }
-            if (!checkPassword(password)) {
+            Optional<String> checked = checkPassword(password);
+            if (checked.isEmpty()) {
                 error(ex, 401, "wrong password");
                 return;
             }
+            credential = checked.get();
             limiter.succeeded(client);
             identity = "admin (password)";
         }
-        String value = sessions.start(identity);
+        String value = sessions.start(identity, credential);
         ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + value + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age="
                 + sessions.lifetime().toSeconds());
         json(ex, 200, Map.of("identity", identity));
     }
 
-    private boolean checkPassword(String password) throws IOException {
+    /** A password session ends when the password changes (console password): it was signed in with the old one. */
+    private boolean passwordUnchanged(Sessions.Session s) {
+        return s.credential().isEmpty() || passwords.current().map(ConsoleServer::credential).orElse("").equals(s.credential());
+    }
+
+    private static String credential(PasswordHash hash) {
+        return Sessions.digest(hash.encode());
+    }
+
+    /** Empty if {@code password} is wrong, else the credential the session records. */
+    private Optional<String> checkPassword(String password) throws IOException {
         Optional<PasswordHash> hash = passwords.current();
         if (hash.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         try {
             if (!hashing.tryAcquire(10, TimeUnit.SECONDS)) {
-                return false;
+                return Optional.empty();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -223,7 +236,7 @@ public final class ConsoleServer implements AutoCloseable {
         }
         char[] chars = password.toCharArray();
         try {
-            return hash.get().matches(chars);
+            return hash.get().matches(chars) ? Optional.of(credential(hash.get())) : Optional.empty();
         } finally {
             java.util.Arrays.fill(chars, '\0');
             hashing.release();

@@ -26,20 +26,25 @@ public final class Sessions {
     public record Settings(Duration idle, Duration lifetime, int max) {
     }
 
-    /** A live session: who signed in, how, and the token every change must carry. */
-    public record Session(String identity, String csrf, Instant started, Instant expires) {
+    /**
+     * A live session: who signed in, the token every change must carry, and for a password sign-in a digest of the
+     * stored hash it was checked against (empty for a certificate), so a new password can end it.
+     */
+    public record Session(String identity, String csrf, Instant started, Instant expires, String credential) {
     }
 
     private static final class Entry {
         final String identity;
         final String csrf;
         final Instant started;
+        final String credential;
         Instant lastSeen;
 
-        Entry(String identity, String csrf, Instant started) {
+        Entry(String identity, String csrf, Instant started, String credential) {
             this.identity = identity;
             this.csrf = csrf;
             this.started = started;
+            this.credential = credential;
             this.lastSeen = started;
         }
     }
@@ -59,8 +64,8 @@ public final class Sessions {
         return settings.lifetime();
     }
 
-    /** Starts a session and returns its cookie value. */
-    public synchronized String start(String identity) {
+    /** Starts a session and returns its cookie value; {@code credential} as {@link Session#credential}. */
+    public synchronized String start(String identity, String credential) {
         Instant now = clock.instant();
         expire(now);
         while (byDigest.size() >= settings.max()) {
@@ -68,7 +73,7 @@ public final class Sessions {
                     .ifPresent(e -> byDigest.remove(e.getKey()));
         }
         String value = token();
-        byDigest.put(digest(value), new Entry(identity, token(), now));
+        byDigest.put(digest(value), new Entry(identity, token(), now, credential));
         return value;
     }
 
@@ -88,7 +93,7 @@ public final class Sessions {
             return Optional.empty();
         }
         e.lastSeen = now;
-        return Optional.of(new Session(e.identity, e.csrf, e.started, expires(e)));
+        return Optional.of(new Session(e.identity, e.csrf, e.started, expires(e), e.credential));
     }
 
     public synchronized void end(String cookieValue) {
@@ -117,7 +122,7 @@ public final class Sessions {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static String digest(String value) {
+    static String digest(String value) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

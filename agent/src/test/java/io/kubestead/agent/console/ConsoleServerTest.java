@@ -52,6 +52,7 @@ class ConsoleServerTest {
     MemoryHost host = new MemoryHost("cp-1");
     List<Boolean> joinsAsked = Collections.synchronizedList(new ArrayList<>());
     StringWriter log = new StringWriter();
+    java.util.concurrent.atomic.AtomicReference<PasswordHash> password = new java.util.concurrent.atomic.AtomicReference<>();
     ConsoleServer server;
     RawHttps https;
 
@@ -68,7 +69,7 @@ class ConsoleServerTest {
         ConsoleTls.Identity id = ConsoleTls.serving(host, ca, List.of("api.kubernetes.kubestead.internal", "10.0.0.5",
                 "127.0.0.1"), clock.instant(), RANDOM);
         // a low iteration count keeps the many sign-ins here quick; the stored line carries its count
-        PasswordHash hash = PasswordHash.create(PASSWORD.toCharArray(), RANDOM, 2_000);
+        password.set(PasswordHash.create(PASSWORD.toCharArray(), RANDOM, 2_000));
         ClusterView view = new ClusterView("Mar 01, 2026 10:00 UTC", "cp-1",
                 List.of(new ClusterView.Node("cp-1", "master", "Ready", "v1.34.4", "3d", "10.0.0.5")), List.of(),
                 new ClusterView.Balancer("none", "", List.of()), List.of(), List.of(), List.of());
@@ -81,7 +82,7 @@ class ConsoleServerTest {
                     clock.instant().plus(Duration.ofHours(24)));
         };
         server = ConsoleServer.start(new InetSocketAddress("127.0.0.1", 0), ConsoleTls.context(id, ca.cert(), RANDOM),
-                () -> java.util.Optional.of(hash), new Sessions(Sessions.DEFAULTS, clock, RANDOM),
+                () -> java.util.Optional.of(password.get()), new Sessions(Sessions.DEFAULTS, clock, RANDOM),
                 new SignInLimiter(limits, clock), () -> view, joins, clock, new PrintWriter(log, true));
         https = new RawHttps(PemTls.trusting(pem(ca.cert())), server.address());
     }
@@ -188,6 +189,19 @@ class ConsoleServerTest {
         assertEquals(200, out.status());
         assertTrue(out.header("Set-Cookie").contains("Max-Age=0"));
         assertEquals(401, https.get("127.0.0.1", "/api/cluster", cookie).status());
+    }
+
+    @Test
+    void aNewPasswordEndsTheSessionsSignedInWithTheOldOne() throws Exception {
+        Map<String, String> old = Map.of("Cookie", cookie(signIn("127.0.0.1", PASSWORD)));
+        RawHttps admin = new RawHttps(client(ca, "kubernetes-admin", "kubeadm:cluster-admins"), server.address());
+        Map<String, String> certificate = Map.of("Cookie", cookie(admin.post("127.0.0.1", "/api/login", Map.of(), "{}")));
+        password.set(PasswordHash.create("a brand new password".toCharArray(), RANDOM, 2_000));
+        assertEquals(401, https.get("127.0.0.1", "/api/cluster", old).status());
+        assertEquals(200, https.get("127.0.0.1", "/api/cluster", certificate).status(), "a certificate session stays");
+        assertEquals(401, signIn("127.0.0.1", PASSWORD).status());
+        assertEquals(200, https.get("127.0.0.1", "/api/cluster",
+                Map.of("Cookie", cookie(signIn("127.0.0.1", "a brand new password")))).status());
     }
 
     // --- CSRF and request limits
