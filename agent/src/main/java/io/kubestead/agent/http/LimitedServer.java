@@ -30,16 +30,17 @@ import javax.net.ssl.SSLSession;
 
 /**
  * The JDK's HTTP(S) server with the limits a server open to the network needs; {@code installer serve},
- * {@code kubestead bundle-serve} and {@code kubestead console} start theirs here. Out of the box the JDK server waits forever for a request's
- * header and for a client to read its response, each on one of the caller's threads, so a few clients that never
- * finish a header or never read hold every thread and starve everyone else. Here:
+ * {@code kubestead bundle-serve} and {@code kubestead console} start theirs here. Out of the box the JDK server waits
+ * forever for a request's header and for a client to read its response, each on one of the caller's threads, so a
+ * few clients that never finish a header or never read hold every thread and starve everyone else. Here:
  * <ul>
- * <li>a request line and its headers must arrive within {@link #HEADER_SECONDS} of the request's first byte
- *     ({@code sun.net.httpserver.maxReqTime}); a read of a request body that gets nothing for {@link #STALL_SECONDS}
- *     is cut as a stalled write is, a new connection must send its
- *     first byte within the same time, and a kept-alive connection may stay idle {@link #IDLE_SECONDS}
+ * <li>a request line, its headers and its body must arrive within {@link #HEADER_SECONDS} of the request's first
+ *     byte ({@code sun.net.httpserver.maxReqTime}, which runs until the body is read to its end), a new connection
+ *     must send its first byte within the same time, and a kept-alive connection may stay idle {@link #IDLE_SECONDS}
  *     ({@code sun.net.httpserver.idleInterval}); the JDK checks both each second ({@code timerMillis},
  *     {@code clockTick}, whose default is 10 s);</li>
+ * <li>a read of a request body that gets nothing for {@link #STALL_SECONDS} is cut as a stalled write is (below),
+ *     which also bounds a body in a process whose first JDK server was made without these settings;</li>
  * <li>a write of the response (status line and headers, each body chunk, the final flush) that makes no progress for
  *     {@link #STALL_SECONDS} is cut: its thread is interrupted, which closes the connection. A slow download that
  *     moves is not ({@code maxRspTime} would cut a long one, so it stays unset);</li>

@@ -250,6 +250,27 @@ class ConsoleServerTest {
         assertEquals(400, https.post("127.0.0.1", "/api/login", Map.of(), "[1,2]").status());
     }
 
+    @Test
+    void aBodyThatStopsComingIsCutAndHoldsNothingElseUp() throws Exception {
+        javax.net.ssl.SSLSocket stalled = (javax.net.ssl.SSLSocket) PemTls.trusting(pem(ca.cert())).getSocketFactory()
+                .createSocket("127.0.0.1", server.address().getPort());
+        try (stalled) {
+            stalled.setSoTimeout((io.kubestead.agent.http.LimitedServer.STALL_SECONDS + 60) * 1000);
+            stalled.getOutputStream().write(("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"password\":").getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            assertEquals(200, signIn("127.0.0.2", PASSWORD).status(), "others are answered meanwhile");
+            // the server gives up on the rest of the body: the connection ends (it never would, before the read watch)
+            int first;
+            try {
+                first = stalled.getInputStream().read();
+            } catch (javax.net.ssl.SSLException | java.net.SocketException closed) {
+                first = -1;
+            }
+            assertEquals(-1, first, "the stalled request got no answer but the end of its connection");
+        }
+    }
+
     // --- the sign-in rate
 
     @Test
