@@ -17,6 +17,7 @@ final class NodeCommand implements Runnable {
     static CommandLine commandLine(CliEnvironment env) {
         CommandLine cl = new CommandLine(new NodeCommand());
         cl.addSubcommand("add", new NodeAddCommand(env));
+        cl.getSubcommands().get("add").setUsageHelpWidth(112);
         return cl;
     }
 }

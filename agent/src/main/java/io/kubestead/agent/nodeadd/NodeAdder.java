@@ -94,7 +94,7 @@ public final class NodeAdder {
             try {
                 return join(c, dir, request, role, start, out);
             } finally {
-                c.capture("rm -rf -- " + SshConnection.quote(dir));
+                removeQuietly(c, dir, out);
             }
         } catch (SshException e) {
             HostResult.Outcome o = switch (e.kind()) {
@@ -164,6 +164,17 @@ public final class NodeAdder {
         }
         return result(host, role, HostResult.Outcome.JOIN_FAILED, status, host.label() + ": the join exited with status "
                 + status + " (its output is above and in the run log)", start, out);
+    }
+
+    /** The directory goes with the session; a session that broke is reported, without hiding the host's result. */
+    private static void removeQuietly(SshConnection c, String dir, Consumer<String> out) {
+        try {
+            if (c.capture("rm -rf -- " + SshConnection.quote(dir)).status() != 0) {
+                out.accept("could not remove " + dir + " on the host: remove it by hand (it may hold the join secrets)");
+            }
+        } catch (SshException e) {
+            out.accept("could not remove " + dir + " on the host (" + e.getMessage() + "): remove it by hand");
+        }
     }
 
     private HostResult result(SshTarget host, String role, HostResult.Outcome outcome, int exit, String detail,
