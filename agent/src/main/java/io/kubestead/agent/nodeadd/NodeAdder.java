@@ -123,12 +123,10 @@ public final class NodeAdder {
         List<String> words = new ArrayList<>(m.words());
         words.addAll(request.extraWords().apply(host));
         words.add("secrets-file=" + dir + "/" + SECRETS);
-        boolean dryRun = words.stream().anyMatch(w -> w.equals("dry-run") || w.startsWith("dry-run="));
         String prefix = "";
         InputStream stdin = InputStream.nullInputStream();
         char[] password = null;
-        // a dry run needs no root: install.sh writes only under its directory
-        if (!dryRun && !c.capture("id -u").text().strip().equals("0")) {
+        if (!c.capture("id -u").text().strip().equals("0")) {
             if (c.capture("command -v sudo").status() != 0) {
                 return result(host, role, HostResult.Outcome.ERROR, -1, host.label() + ": " + host.user()
                         + " is not root and sudo is missing: log in as root, or install sudo there", start, out);

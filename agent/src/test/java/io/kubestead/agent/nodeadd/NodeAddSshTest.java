@@ -188,6 +188,10 @@ class NodeAddSshTest {
                 Clock.systemUTC()).add(new NodeAddRequest(List.of(t), material, 1, NodeAddSshTest::dryRun), r);
         assertEquals(HostResult.Outcome.JOINED, results.get(0).outcome(), results.get(0).detail() + "\n" + r.text());
         assertTrue(joinConfig(t).contains(secrets.token().value()));
+        // not root: the join ran through sudo, which asked the password (given on its stdin, not its command line)
+        assertTrue(r.text().contains("running sudo bash install.sh"), r.text());
+        assertEquals("root", Files.getOwner(dryRunDir(t).resolve("etc/kubestead/kubeadm-join.yaml")).getName(),
+                "written by root, through sudo");
         assertFalse(r.text().contains(PASSWORD), r.text());
         assertCleanRemote(r);
     }

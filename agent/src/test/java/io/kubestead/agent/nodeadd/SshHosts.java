@@ -55,7 +55,10 @@ final class SshHosts implements AutoCloseable {
         return bridge.nextAddress();
     }
 
-    /** A host whose sshd lets root in with the client key, and {@code passwordUser} (created inside it) with a password. */
+    /**
+     * A host whose sshd lets root in with the client key, and {@code passwordUser} (created inside it, in its /etc
+     * overlay, with a sudoers entry that asks the password) with a password.
+     */
     SshHost start(String name, String passwordUser, String password) throws Exception {
         int index = ++hosts;
         Path h = Files.createDirectories(dir.resolve(name));
@@ -91,6 +94,10 @@ final class SshHosts implements AutoCloseable {
             must(ns.run(io.kubestead.agent.host.Command.of("chpasswd").withStdin(
                     (passwordUser + ":" + password + "\n").getBytes(StandardCharsets.UTF_8)).withTimeout(Duration.ofSeconds(20))));
             must(ns.run(Duration.ofSeconds(20), "chown", passwordUser, home.toString()));
+            // sudo with the user's password, as on a host where an admin logs in and sudo asks
+            must(ns.run(io.kubestead.agent.host.Command.of("sh", "-c", "umask 0227 && cat > /etc/sudoers.d/" + passwordUser)
+                    .withStdin((passwordUser + " ALL=(ALL) ALL\n").getBytes(StandardCharsets.UTF_8))
+                    .withTimeout(Duration.ofSeconds(20))));
         }
         ns.start(List.of("/usr/sbin/sshd", "-D", "-e", "-f", config.toString()), h.resolve("sshd.log"));
         waitForPort(ns.address(), port, h.resolve("sshd.log"));
