@@ -177,6 +177,29 @@ class NodeAddSshTest {
     }
 
     @Test
+    void mastersJoinOneAtATimeWithTheCertificateKeyInTheSecretsFile() throws Exception {
+        InstallSpec spec = new InstallSpecParser("cp-1", "10.0.0.5", Path.of("/"), Prompter.NONE).parse(List.of("ha", "yes"));
+        JoinCommands commands = new JoinCommands(spec, List.of("10.0.0.5"), secrets, "sha256:" + "ab".repeat(32), null);
+        JoinMaterial masters = JoinMaterial.of(commands, true, material.installScript(), material.bundleFiles());
+        assertFalse(String.join(" ", masters.words()).contains(secrets.certificateKey().value()), masters.words().toString());
+        Recorder r = new Recorder();
+        List<SshTarget> targets = List.of(target("root", workers.get(2)), target("root", workers.get(3)));
+        List<HostResult> results = new NodeAdder(client(dir.resolve("known_hosts_masters"), true,
+                List.of(hosts.clientKey()), Optional.empty()), Clock.systemUTC())
+                .add(new NodeAddRequest(targets, masters, 4, t -> List.of("dry-run=" + dir.resolve("master-" + t.host()))), r);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(HostResult.Outcome.JOINED, results.get(i).outcome(), r.text());
+            assertEquals("master", results.get(i).role());
+            String config = Files.readString(dir.resolve("master-" + targets.get(i).host()).resolve("etc/kubestead/kubeadm-join.yaml"));
+            assertTrue(config.contains(secrets.certificateKey().value()), "the certificate key reached the agent");
+        }
+        assertEquals(1, r.most.get(), "one master at a time\n" + r.text());
+        assertFalse(r.text().contains(secrets.certificateKey().value()), r.text());
+        assertTrue(r.text().contains("joined the cluster as a master."), r.text());
+        assertCleanRemote(r);
+    }
+
+    @Test
     void aPasswordLoginWorksWhenNoKeyIsAccepted() throws Exception {
         Path known = dir.resolve("known_hosts_pw");
         SshTarget t = target(USER, passwordHost);
