@@ -80,6 +80,9 @@ final class NodeAddCommand implements Callable<Integer> {
     @Option(names = "--bundle", paramLabel = "DIR", description = "directory with kubestead-agent-*-linux-ARCH.tar.gz and SHA256SUMS (and install.sh) to copy; not needed air-gapped")
     Path bundle;
 
+    @Option(names = "--dry-run", paramLabel = "DIR", description = "rehearse: each host runs its join as a dry run, writing only under DIR (an absolute path) there")
+    String dryRun;
+
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text (default) or json; with json, progress goes to stderr")
     String output;
 
@@ -98,6 +101,9 @@ final class NodeAddCommand implements Callable<Integer> {
         }
         if (!output.equals("text") && !output.equals("json")) {
             throw new SpecException("-o " + Shown.quoted(output) + ": give text or json");
+        }
+        if (dryRun != null && (!dryRun.startsWith("/") || dryRun.equals("/") || dryRun.chars().anyMatch(c -> c < 0x20))) {
+            throw new SpecException("--dry-run " + Shown.quoted(dryRun) + ": give an absolute directory other than /");
         }
         List<Path> identities = identities();
         List<Path> bundleFiles = bundleFiles();
@@ -146,7 +152,8 @@ final class NodeAddCommand implements Callable<Integer> {
                     line(r.target(), r.outcome().word() + " after " + r.took().toSeconds() + " s");
                 }
             };
-            results = new NodeAdder(client, env.clock()).add(new NodeAddRequest(hosts, material, parallel), listener);
+            List<String> extra = dryRun == null ? List.of() : List.of("dry-run=" + dryRun);
+            results = new NodeAdder(client, env.clock()).add(new NodeAddRequest(hosts, material, parallel, h -> extra), listener);
             if (log != null) {
                 log.line(NodeAddReport.table(results));
             }

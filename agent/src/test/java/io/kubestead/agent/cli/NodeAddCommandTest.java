@@ -66,6 +66,42 @@ class NodeAddCommandTest {
         }
     }
 
+    @Test
+    void aWorkerAddedOverSshJoinsAndItsRunLogHasItsOutputWithTheSecretMasked() throws Exception {
+        InstalledMaster m = new InstalledMaster(tmp);
+        try (io.kubestead.agent.nodeadd.SshHosts hosts = new io.kubestead.agent.nodeadd.SshHosts(
+                Files.createDirectories(tmp.resolve("ssh")))) {
+            io.kubestead.agent.nodeadd.SshHosts.SshHost w = hosts.start("w1", null, null);
+            Path dist = tmp.resolve("dist");
+            io.kubestead.agent.nodeadd.SshHosts.agentBundle(dist);
+            Files.copy(Path.of("..", "scripts", "install.sh"), dist.resolve("install.sh"));
+            Path dry = tmp.resolve("remote-dry");
+            CliHarness h = m.harness();
+            String label = w.address() + ":" + w.port();
+            int rc = h.run("node", "add", "--ssh", "root@" + label, "--identity", hosts.clientKey().toString(),
+                    "--known-hosts", tmp.resolve("known_hosts").toString(), "--accept-new-host-key",
+                    "--bundle", dist.toString(), "--dry-run", dry.toString());
+            assertEquals(0, rc, h.out + "\n" + h.err);
+            String out = h.out.toString();
+            assertTrue(out.contains("[" + label + "] " + w.knownHostsName() + ": new host key ssh-ed25519 SHA256:"), out);
+            assertTrue(out.lines().anyMatch(l -> l.startsWith(label) && l.contains(" worker ") && l.contains(" joined ")), out);
+            assertTrue(out.contains("1 of 1 host joined"), out);
+            String token = new ObjectMapper().readTree(m.node.root.resolve(JoinSecrets.PATH.substring(1)).toFile())
+                    .get("token").asText();
+            assertTrue(Files.readString(dry.resolve("etc/kubestead/kubeadm-join.yaml")).contains(token),
+                    "the freshly issued token reached the new host's join");
+            try (Stream<Path> s = Files.list(m.node.root.resolve("var/log/kubestead"))) {
+                Path log = s.filter(p -> p.getFileName().toString().startsWith("node-add-")).findFirst().orElseThrow();
+                String text = Files.readString(log);
+                assertTrue(text.lines().anyMatch(l -> l.startsWith("[" + label + "] ") && l.endsWith(" joined the cluster as a worker.")),
+                        text);
+                assertTrue(text.contains("[" + label + "] [INFO] checksum ok for kubestead-agent-"), text);
+                assertFalse(text.contains(token.substring(7)), "the token's secret is masked in the run log");
+                assertFalse(out.contains(token.substring(7)), "and on the console");
+            }
+        }
+    }
+
     private String writeKey() throws Exception {
         Path key = tmp.resolve("id_ed25519");
         Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())

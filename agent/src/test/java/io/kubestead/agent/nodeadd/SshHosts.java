@@ -28,26 +28,26 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  * sshd (own config, host key, authorized_keys and port under a scratch directory; /run is a tmpfs inside its mount
  * namespace for sshd's privilege-separation directory), so nothing on this machine's /etc or /run changes.
  */
-final class SshHosts implements AutoCloseable {
+public final class SshHosts implements AutoCloseable {
     private final TestBridge bridge = new TestBridge();
     private final Path dir;
     private final Path clientKey;
     private int hosts;
 
     /** A running sshd: where it listens and its host key (the public key's type and base64 blob). */
-    record SshHost(NamespaceHost host, String address, int port, Path dir, String publicKey) {
-        String knownHostsName() {
+    public record SshHost(NamespaceHost host, String address, int port, Path dir, String publicKey) {
+        public String knownHostsName() {
             return "[" + address + "]:" + port;
         }
     }
 
-    SshHosts(Path dir) throws Exception {
+    public SshHosts(Path dir) throws Exception {
         this.dir = dir;
         this.clientKey = dir.resolve("client_ed25519");
         sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "node-add-test", "-f", clientKey.toString());
     }
 
-    Path clientKey() {
+    public Path clientKey() {
         return clientKey;
     }
 
@@ -59,7 +59,7 @@ final class SshHosts implements AutoCloseable {
      * A host whose sshd lets root in with the client key, and {@code passwordUser} (created inside it, in its /etc
      * overlay, with a sudoers entry that asks the password) with a password.
      */
-    SshHost start(String name, String passwordUser, String password) throws Exception {
+    public SshHost start(String name, String passwordUser, String password) throws Exception {
         int index = ++hosts;
         Path h = Files.createDirectories(dir.resolve(name));
         Path tree = Files.createDirectories(h.resolve("tree"));
@@ -151,7 +151,7 @@ final class SshHosts implements AutoCloseable {
      * jlink runtime), so this is the same agent and install.sh minus the packed runtime. Writes it and SHA256SUMS
      * into {@code out} and returns both paths.
      */
-    static List<Path> agentBundle(Path out) throws Exception {
+    public static List<Path> agentBundle(Path out) throws Exception {
         String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
         Path bundle = out.resolve("kubestead-agent-0.0.0-test-linux-" + arch + ".tar.gz");
         Files.createDirectories(out);
