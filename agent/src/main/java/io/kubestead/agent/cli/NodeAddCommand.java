@@ -108,30 +108,43 @@ final class NodeAddCommand implements Callable<Integer> {
         List<Path> identities = identities();
         List<Path> bundleFiles = bundleFiles();
         Path known = knownHosts == null ? KnownHostsFile.userDefault() : knownHosts;
+        // the prompter asks on the terminal itself (also when stdout is a pipe, as with -o json); without one, no
+        KnownHostsFile.NewKeyDecision decision = (h, type, fp) -> acceptNew || (env.prompter()
+                .ask(h + ": new host key " + type + " " + fp + ". Accept it and record it in " + known + "? [y/N] ")
+                .map(a -> a.strip().toLowerCase(Locale.ROOT)).filter(a -> a.equals("y") || a.equals("yes")).isPresent());
+        KnownHostsFile knownFile;
+        try {
+            knownFile = new KnownHostsFile(known, decision);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(e.getMessage() + "; give another with --known-hosts FILE");
+        }
         if (!env.root()) {
             env.err().println("kubestead: node add issues join secrets and must run as root on a master; use sudo");
             return ExitCodes.FAILURE;
         }
         Host host = env.realHost().apply(new ActionLog());
-        JoinCommands commands = issue(host);
-        if (commands == null) {
-            return ExitCodes.FAILURE;
-        }
+        InstallSpec spec = InstallSpecJson.read(host.readFile("/etc/kubestead/install.json").orElseThrow(
+                () -> new IllegalStateException("no /etc/kubestead/install.json here: run node add on a master that"
+                        + " Kubestead installed or joined")));
         Path script = installScript();
-        if (!commands.airgap() && bundleFiles.isEmpty() && commands.baseUrl().isEmpty()) {
+        boolean served = host.readString(JoinScriptIssuer.BASE_URL_PATH).filter(u -> !u.isBlank()).isPresent();
+        if (!spec.airgap() && bundleFiles.isEmpty() && !served) {
             throw new SpecException("node add needs the agent bundle to copy: give --bundle DIR (a directory with"
                     + " kubestead-agent-*-linux-ARCH.tar.gz and SHA256SUMS, such as the one 'installer serve' serves)");
         }
+        if (master && !spec.ha()) {
+            env.err().println("kubestead: this cluster was installed without 'ha', so it cannot take more masters yet;"
+                    + " rerun 'kubestead install ha' (with the original words) on the first master first");
+            return ExitCodes.FAILURE;
+        }
+        // every input is checked: only now are join secrets issued
+        JoinCommands commands = issue(host);
         JoinMaterial material = JoinMaterial.of(commands, master, script, bundleFiles);
         boolean json = output.equals("json");
         var progress = json ? env.err() : env.out();
         progress.println("Adding " + hosts.size() + (master ? " master" : " worker") + (hosts.size() == 1 ? "" : "s")
                 + "; host keys checked against " + known + "; join valid until " + commands.expires(master));
-        KnownHostsFile.NewKeyDecision decision = (h, type, fp) -> acceptNew || (env.terminal() && env.prompter()
-                .ask(h + ": new host key " + type + " " + fp + ". Accept it and record it in " + known + "? [y/N] ")
-                .map(a -> a.strip().toLowerCase(Locale.ROOT)).filter(a -> a.equals("y") || a.equals("yes")).isPresent());
-        SshClient client = new SshClient(new KnownHostsFile(known, decision),
-                new SshCredentials(identities, new TerminalSecrets("/dev/tty")), Duration.ofSeconds(15));
+        SshClient client = new SshClient(knownFile, new SshCredentials(identities, new TerminalSecrets("/dev/tty")), Duration.ofSeconds(15));
         List<HostResult> results;
         try (RunLog log = runLog(host, progress)) {
             NodeAddListener listener = new NodeAddListener() {
@@ -245,17 +258,11 @@ final class NodeAddCommand implements Callable<Integer> {
                 + " bundle; give --bundle DIR with install.sh in it"));
     }
 
-    /** Fresh join secrets, as join-script makes them, under the host lock; null when this master cannot add them. */
+    /** Fresh join secrets, as join-script makes them, under the host lock (install.json read again under it). */
     private JoinCommands issue(Host host) {
         try (HostSession session = HostSession.lock(env, host, "node-add")) {
             InstallSpec spec = InstallSpecJson.read(host.readFile("/etc/kubestead/install.json").orElseThrow(
-                    () -> new IllegalStateException("no /etc/kubestead/install.json here: run node add on a master that"
-                            + " Kubestead installed or joined")));
-            if (master && !spec.ha()) {
-                env.err().println("kubestead: this cluster was installed without 'ha', so it cannot take more masters yet;"
-                        + " rerun 'kubestead install ha' (with the original words) on the first master first");
-                return null;
-            }
+                    () -> new IllegalStateException("/etc/kubestead/install.json is gone")));
             JoinScriptIssuer issuer = new JoinScriptIssuer(host, new HostKubeadm(host), new SecureRandom(), env.clock());
             JoinSecrets secrets = issuer.refresh(spec, InstallSettings.node(spec), master);
             JoinCommands commands = issuer.commands(spec, secrets, true);

@@ -45,6 +45,13 @@ class NodeAddCommandTest {
         Files.writeString(dist.resolve("kubestead-agent-1.0.0-linux-" + arch() + ".tar.gz"), "not read: nothing joins");
         Files.writeString(dist.resolve("SHA256SUMS"), "");
         Files.writeString(dist.resolve("install.sh"), "#!/bin/sh\n");
+        long tokens = m.kubeadm.calls().stream().filter(c -> c.command().equals("token create")).count();
+        CliHarness noBundle = m.harness();
+        assertEquals(2, noBundle.run("node", "add", "10.0.0.9", "--known-hosts", tmp.resolve("known_hosts").toString()),
+                noBundle.err.toString());
+        assertTrue(noBundle.err.toString().contains("give --bundle DIR"), noBundle.err.toString());
+        assertEquals(tokens, m.kubeadm.calls().stream().filter(c -> c.command().equals("token create")).count(),
+                "bad input: no token was made");
         CliHarness h = m.harness();
         // port 1 on loopback: nothing listens, so the connection is refused at once
         int rc = h.run("node", "add", "--ssh", "admin@127.0.0.1:1", "127.0.0.2:1", "--known-hosts",
@@ -56,7 +63,8 @@ class NodeAddCommandTest {
         assertEquals("admin", report.get("hosts").get(1).get("user").asText(), "the first --ssh user is the default");
         assertEquals("unreachable", report.get("hosts").get(0).get("result").asText());
         assertTrue(h.err.toString().contains("[127.0.0.1:1] 127.0.0.1:1: cannot reach 127.0.0.1 port 1"), h.err.toString());
-        assertTrue(Files.exists(m.node.root.resolve(JoinSecrets.PATH.substring(1))), "fresh join secrets were issued");
+        assertEquals(tokens + 1, m.kubeadm.calls().stream().filter(c -> c.command().equals("token create")).count(),
+                "a fresh token was made");
         Path logs = m.node.root.resolve("var/log/kubestead");
         try (Stream<Path> s = Files.list(logs)) {
             Path log = s.filter(p -> p.getFileName().toString().startsWith("node-add-")).findFirst().orElseThrow();
