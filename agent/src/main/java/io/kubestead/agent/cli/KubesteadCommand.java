@@ -44,6 +44,7 @@ public final class KubesteadCommand implements Runnable {
                     c.getCommandSpec().usageMessage().footer(JoinCommand.wordsHelp());
                 }),
                 new Sub("join-script", () -> new JoinScriptCommand(env)),
+                new Sub("node", () -> NodeCommand.commandLine(env)),
                 new Sub("set-endpoint", () -> new SetEndpointCommand(env), c -> c.setUnmatchedOptionsArePositionalParams(true)),
                 new Sub("lb-sync", () -> new LbSyncCommand(env)),
                 new Sub("status", () -> new StatusCommand(env)),

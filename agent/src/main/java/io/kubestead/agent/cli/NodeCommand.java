@@ -1,0 +1,23 @@
+package io.kubestead.agent.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code kubestead node}: only wires its subcommands. */
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Add nodes to the cluster from a master.")
+final class NodeCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static CommandLine commandLine(CliEnvironment env) {
+        CommandLine cl = new CommandLine(new NodeCommand());
+        cl.addSubcommand("add", new NodeAddCommand(env));
+        cl.getSubcommands().get("add").setUsageHelpWidth(112);
+        return cl;
+    }
+}
