@@ -5,12 +5,10 @@ import io.kubestead.agent.host.Host;
 import io.kubestead.agent.host.HostException;
 import io.kubestead.agent.host.RunLog;
 import io.kubestead.agent.join.JoinCommands;
-import io.kubestead.agent.join.JoinScriptIssuer;
-import io.kubestead.agent.join.JoinSecrets;
 import io.kubestead.agent.kubeadm.HostKubeadm;
-import io.kubestead.agent.kubeadm.InstallSettings;
 import io.kubestead.agent.nodeadd.HostResult;
 import io.kubestead.agent.nodeadd.JoinMaterial;
+import io.kubestead.agent.nodeadd.MasterJoinMaterial;
 import io.kubestead.agent.nodeadd.NodeAddListener;
 import io.kubestead.agent.nodeadd.NodeAddReport;
 import io.kubestead.agent.nodeadd.NodeAddRequest;
@@ -25,7 +23,6 @@ import io.kubestead.agent.ssh.SshClient;
 import io.kubestead.agent.ssh.SshCredentials;
 import io.kubestead.agent.ssh.SshTarget;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -36,7 +33,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -127,8 +123,7 @@ final class NodeAddCommand implements Callable<Integer> {
                 () -> new IllegalStateException("no /etc/kubestead/install.json here: run node add on a master that"
                         + " Kubestead installed or joined")));
         Path script = installScript();
-        boolean served = host.readString(JoinScriptIssuer.BASE_URL_PATH).filter(u -> !u.isBlank()).isPresent();
-        if (!spec.airgap() && bundleFiles.isEmpty() && !served) {
+        if (bundleFiles.isEmpty() && !MasterJoinMaterial.hostsFetchBundle(host, spec)) {
             throw new SpecException("node add needs the agent bundle to copy: give --bundle DIR (a directory with"
                     + " kubestead-agent-*-linux-ARCH.tar.gz and SHA256SUMS, such as the one 'installer serve' serves)");
         }
@@ -138,8 +133,9 @@ final class NodeAddCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         // every input is checked: only now are join secrets issued
-        JoinCommands commands = issue(host);
-        JoinMaterial material = JoinMaterial.of(commands, master, script, bundleFiles);
+        MasterJoinMaterial.Issued issued = issue(host, script, bundleFiles);
+        JoinCommands commands = issued.commands();
+        JoinMaterial material = issued.material();
         boolean json = output.equals("json");
         var progress = json ? env.err() : env.out();
         progress.println("Adding " + hosts.size() + (master ? " master" : " worker") + (hosts.size() == 1 ? "" : "s")
@@ -224,50 +220,21 @@ final class NodeAddCommand implements Callable<Integer> {
 
     /** The agent bundle, its SHA256SUMS and signature from --bundle DIR, checked to be there. */
     private List<Path> bundleFiles() throws IOException {
-        if (bundle == null) {
-            return List.of();
-        }
-        // the hosts are taken to share this master's architecture, as a cluster's nodes usually do
-        String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
-        if (!Files.isDirectory(bundle)) {
-            throw new SpecException("--bundle " + Shown.quoted(bundle.toString()) + " is not a directory");
-        }
-        List<Path> agents;
-        try (Stream<Path> s = Files.list(bundle)) {
-            agents = s.filter(p -> p.getFileName().toString().matches("kubestead-agent-[A-Za-z0-9._+~-]+-linux-" + arch + "\\.tar\\.gz"))
-                    .filter(Files::isRegularFile).sorted().toList();
-        }
-        if (agents.size() != 1 || !Files.isRegularFile(bundle.resolve("SHA256SUMS"))) {
-            throw new SpecException("--bundle " + Shown.quoted(bundle.toString()) + ": needs exactly one kubestead-agent-*-linux-"
-                    + arch + ".tar.gz and SHA256SUMS (found " + agents.size() + " bundles)");
-        }
-        List<Path> files = new ArrayList<>(List.of(agents.get(0), bundle.resolve("SHA256SUMS")));
-        if (Files.isRegularFile(bundle.resolve("SHA256SUMS.sig"))) {
-            files.add(bundle.resolve("SHA256SUMS.sig"));
-        }
-        return files;
+        return bundle == null ? List.of() : MasterJoinMaterial.bundleFiles(bundle, "--bundle ");
     }
 
     /** install.sh from --bundle DIR when it has one (it may pin a key), else the one in this agent's bundle. */
     private Path installScript() {
-        if (bundle != null && Files.isRegularFile(bundle.resolve("install.sh"))) {
-            return bundle.resolve("install.sh");
-        }
-        Optional<Path> own = AgentHome.detect().map(h -> h.resolve("install.sh")).filter(Files::isRegularFile);
-        return own.orElseThrow(() -> new SpecException("no install.sh to copy: this agent was not unpacked from a"
-                + " bundle; give --bundle DIR with install.sh in it"));
+        return MasterJoinMaterial.installScript(Optional.ofNullable(bundle), AgentHome.detect()).orElseThrow(
+                () -> new SpecException("no install.sh to copy: this agent was not unpacked from a bundle; give --bundle DIR"
+                        + " with install.sh in it"));
     }
 
     /** Fresh join secrets, as join-script makes them, under the host lock (install.json read again under it). */
-    private JoinCommands issue(Host host) {
+    private MasterJoinMaterial.Issued issue(Host host, Path script, List<Path> bundleFiles) {
         try (HostSession session = HostSession.lock(env, host, "node-add")) {
-            InstallSpec spec = InstallSpecJson.read(host.readFile("/etc/kubestead/install.json").orElseThrow(
-                    () -> new IllegalStateException("/etc/kubestead/install.json is gone")));
-            JoinScriptIssuer issuer = new JoinScriptIssuer(host, new HostKubeadm(host), new SecureRandom(), env.clock());
-            JoinSecrets secrets = issuer.refresh(spec, InstallSettings.node(spec), master);
-            JoinCommands commands = issuer.commands(spec, secrets, true);
-            issuer.writeScripts(commands);
-            return commands;
+            return MasterJoinMaterial.issue(host, new HostKubeadm(host), new SecureRandom(), env.clock(), master, script,
+                    bundleFiles);
         }
     }
 }
