@@ -4,6 +4,11 @@ import io.kubestead.agent.console.ConsolePaths;
 import io.kubestead.agent.console.ConsoleServer;
 import io.kubestead.agent.console.ConsoleService;
 import io.kubestead.agent.console.PasswordHash;
+import io.kubestead.agent.console.SshAdds;
+import io.kubestead.agent.nodeadd.MasterJoinMaterial;
+import io.kubestead.agent.spec.InputFile;
+import io.kubestead.agent.ssh.KnownHostsFile;
+import io.kubestead.agent.ssh.SshCredentials;
 import io.kubestead.agent.host.ActionLog;
 import io.kubestead.agent.host.Host;
 import io.kubestead.agent.spec.ConsoleSettings;
@@ -23,9 +28,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "console", mixinStandardHelpOptions = true,
         header = "Serve the web console on this master (run by kubestead-console), or set its password.",
-        description = {"kubestead console [port=PORT]: serves the console over HTTPS (default port "
-                + ConsoleSettings.DEFAULT_PORT + ") with a certificate",
-            "  from the cluster CA; sign in with the console password or admin.conf's client certificate.",
+        description = {"kubestead console [port=PORT] [ssh-identity=FILE]: serves the console over HTTPS (default port "
+                + ConsoleSettings.DEFAULT_PORT + ")",
+            "  with a certificate from the cluster CA; sign in with the console password or admin.conf's client",
+            "  certificate. Add Node over SSH logs in with FILE (default: root's ~/.ssh/id_ed25519, id_ecdsa, id_rsa)",
+            "  or a password typed on the page, checking host keys against root's ~/.ssh/known_hosts.",
             "kubestead console password [from-file=FILE]: sets a new password, FILE's first line, or a generated one",
             "  shown once. Only its salted hash is kept (" + ConsolePaths.PASSWORD_HASH + ", mode 0600)."})
 final class ConsoleCommand implements Callable<Integer> {
@@ -43,6 +50,7 @@ final class ConsoleCommand implements Callable<Integer> {
         boolean password = !words.isEmpty() && words.get(0).equals("password");
         List<String> rest = password ? words.subList(1, words.size()) : words;
         Optional<Path> file = Optional.empty();
+        Optional<Path> identity = Optional.empty();
         int port = ConsoleSettings.DEFAULT_PORT;
         for (String w : rest) {
             if (password && w.startsWith("from-file=") && w.length() > 10) {
@@ -50,9 +58,16 @@ final class ConsoleCommand implements Callable<Integer> {
             } else if (!password && w.startsWith("port=") && w.substring(5).matches("[0-9]{1,5}")
                     && Integer.parseInt(w.substring(5)) >= 1 && Integer.parseInt(w.substring(5)) <= 65535) {
                 port = Integer.parseInt(w.substring(5));
+            } else if (!password && w.startsWith("ssh-identity=") && w.length() > 13) {
+                identity = Optional.of(Path.of(w.substring(13)).toAbsolutePath());
+                try {
+                    InputFile.check(identity.get(), InputFile.PEM_LIMIT);
+                } catch (InputFile.Refused e) {
+                    throw new SpecException("console ssh-identity=" + identity.get() + ": the file " + e.getMessage());
+                }
             } else {
                 throw new SpecException("console: unknown word " + Shown.quoted(w) + "; give "
-                        + (password ? "from-file=FILE" : "port=PORT (1-65535), or the word password"));
+                        + (password ? "from-file=FILE" : "port=PORT (1-65535), ssh-identity=FILE, or the word password"));
             }
         }
         char[] chosen = null;
@@ -68,12 +83,15 @@ final class ConsoleCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         Host host = env.realHost().apply(new ActionLog());
-        return password ? setPassword(host, chosen) : serve(host, port);
+        return password ? setPassword(host, chosen) : serve(host, port, identity);
     }
 
-    private int serve(Host host, int port) throws Exception {
+    private int serve(Host host, int port, Optional<Path> identity) throws Exception {
+        SshAdds.Settings ssh = SshAdds.Settings.defaults(KnownHostsFile.userDefault(),
+                identity.map(List::of).orElseGet(SshCredentials::defaultIdentities));
+        Optional<Path> script = MasterJoinMaterial.installScript(Optional.empty(), AgentHome.detect());
         try (ConsoleServer server = ConsoleService.start(host, new InetSocketAddress(port), Optional.empty(),
-                StatusCollector.LOCAL_ETCD, env.clock(), new SecureRandom(), env.err())) {
+                StatusCollector.LOCAL_ETCD, ssh, script, env.clock(), new SecureRandom(), env.err())) {
             env.out().println("console on https port " + server.address().getPort());
             env.out().flush();
             Thread.currentThread().join(); // until systemd stops the service

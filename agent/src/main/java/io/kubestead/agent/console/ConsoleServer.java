@@ -46,6 +46,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final SignInLimiter limiter;
     private final ClusterSource cluster;
     private final JoinOffers joins;
+    private final SshAdds sshAdds;
     private final Clock clock;
     private final PrintWriter log;
     private final Assets assets = Assets.load();
@@ -61,8 +62,9 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     private ConsoleServer(LimitedServer server, Passwords passwords, Sessions sessions, SignInLimiter limiter,
-                          ClusterSource cluster, JoinOffers joins, Clock clock, PrintWriter log) {
+                          ClusterSource cluster, JoinOffers joins, SshAdds sshAdds, Clock clock, PrintWriter log) {
         this.server = server;
+        this.sshAdds = sshAdds;
         this.passwords = passwords;
         this.sessions = sessions;
         this.limiter = limiter;
@@ -76,8 +78,16 @@ public final class ConsoleServer implements AutoCloseable {
     public static ConsoleServer start(InetSocketAddress bind, SSLContext tls, Passwords passwords, Sessions sessions,
                                       SignInLimiter limiter, ClusterSource cluster, JoinOffers joins, Clock clock,
                                       PrintWriter log) throws IOException {
+        return start(bind, tls, passwords, sessions, limiter, cluster, joins,
+                SshAdds.off("this console was started without SSH add", clock), clock, log);
+    }
+
+    /** As above, adding hosts over SSH with {@code sshAdds}. */
+    public static ConsoleServer start(InetSocketAddress bind, SSLContext tls, Passwords passwords, Sessions sessions,
+                                      SignInLimiter limiter, ClusterSource cluster, JoinOffers joins, SshAdds sshAdds,
+                                      Clock clock, PrintWriter log) throws IOException {
         LimitedServer https = LimitedServer.https(bind, tls, "console", true);
-        ConsoleServer s = new ConsoleServer(https, passwords, sessions, limiter, cluster, joins, clock, log);
+        ConsoleServer s = new ConsoleServer(https, passwords, sessions, limiter, cluster, joins, sshAdds, clock, log);
         https.createContext("/", s::handle);
         https.start();
         return s;
@@ -140,6 +150,28 @@ public final class ConsoleServer implements AutoCloseable {
                     Optional<JsonNode> body = change(ex, method, session);
                     if (body.isPresent()) {
                         join(ex, body.get());
+                    }
+                }
+                case "/api/ssh" -> {
+                    if (get(ex, method) && signedIn(ex, session)) {
+                        json(ex, 200, sshAdds.options());
+                    }
+                }
+                case "/api/ssh/add" -> {
+                    Optional<JsonNode> body = change(ex, method, session);
+                    if (body.isPresent()) {
+                        sshAdd(ex, body.get(), session.get());
+                    }
+                }
+                case "/api/ssh/job" -> {
+                    if (get(ex, method) && signedIn(ex, session)) {
+                        sshJob(ex);
+                    }
+                }
+                case "/api/ssh/confirm" -> {
+                    Optional<JsonNode> body = change(ex, method, session);
+                    if (body.isPresent()) {
+                        sshConfirm(ex, body.get());
                     }
                 }
                 case "/api/logout" -> {
@@ -276,6 +308,111 @@ public final class ConsoleServer implements AutoCloseable {
         m.put("command", offer.command());
         m.put("expires", offer.expires().toString());
         json(ex, 200, m);
+    }
+
+    /** Starts adding hosts over SSH: {"hosts": ["USER@HOST[:PORT]", ...], "role": ..., "password": optional}. */
+    private void sshAdd(HttpExchange ex, JsonNode body, Sessions.Session session) throws IOException {
+        String role = body.path("role").asText("");
+        if (!role.equals("master") && !role.equals("worker")) {
+            error(ex, 400, "role must be master or worker");
+            return;
+        }
+        JsonNode given = body.path("hosts");
+        if (!given.isArray() || given.isEmpty() || given.size() > SshAdds.MAX_HOSTS) {
+            error(ex, 400, "give the hosts as a list of 1 to " + SshAdds.MAX_HOSTS + " USER@HOST[:PORT]");
+            return;
+        }
+        java.util.LinkedHashSet<io.kubestead.agent.ssh.SshTarget> hosts = new java.util.LinkedHashSet<>();
+        for (JsonNode h : given) {
+            String text = h.isTextual() ? h.asText().strip() : "";
+            try {
+                hosts.add(io.kubestead.agent.ssh.SshTarget.parse(text, "root"));
+            } catch (io.kubestead.agent.spec.SpecException | IllegalArgumentException e) {
+                error(ex, 400, "host " + io.kubestead.agent.spec.Shown.quoted(text) + ": " + e.getMessage());
+                return;
+            }
+        }
+        JsonNode pw = body.path("password");
+        if (!pw.isMissingNode() && !pw.isNull() && (!pw.isTextual() || pw.asText().length() > 1024)) {
+            error(ex, 400, "the password must be text of at most 1024 characters");
+            return;
+        }
+        // the request's own copy of the password is a String the JSON parser made; the job's is wiped at its end
+        char[] password = pw.isTextual() && !pw.asText().isEmpty() ? pw.asText().toCharArray() : null;
+        try {
+            SshAdds.Job job = sshAdds.start(java.util.List.copyOf(hosts), role.equals("master"), password,
+                    session.identity());
+            json(ex, 202, Map.of("job", job.id()));
+        } catch (SshAdds.Refused e) {
+            if (password != null) {
+                java.util.Arrays.fill(password, '\0');
+            }
+            error(ex, e.status(), e.getMessage());
+        }
+    }
+
+    /** A job's progress: /api/ssh/job?id=JOB&since=LINE. */
+    private void sshJob(HttpExchange ex) throws IOException {
+        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+        String id = q.getOrDefault("id", "");
+        String since = q.getOrDefault("since", "0");
+        if (!since.matches("[0-9]{1,12}")) {
+            error(ex, 400, "since must be a line number");
+            return;
+        }
+        Optional<SshAdds.Job> job = sshAdds.find(id);
+        if (job.isEmpty()) {
+            error(ex, 404, "no such add (it ended long ago, or the console restarted)");
+            return;
+        }
+        json(ex, 200, job.get().view(Long.parseLong(since)));
+    }
+
+    /** The operator's answer to new host keys: {"job": JOB, "keys": {"HOST": "SHA256:..."}}. */
+    private void sshConfirm(HttpExchange ex, JsonNode body) throws IOException {
+        Optional<SshAdds.Job> job = sshAdds.find(body.path("job").asText(""));
+        if (job.isEmpty()) {
+            error(ex, 404, "no such add (it ended long ago, or the console restarted)");
+            return;
+        }
+        JsonNode keys = body.path("keys");
+        if (!keys.isObject() || keys.size() > SshAdds.MAX_HOSTS) {
+            error(ex, 400, "keys must map hosts to the fingerprints accepted");
+            return;
+        }
+        Map<String, String> accepted = new LinkedHashMap<>();
+        for (var it = keys.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().isTextual()) {
+                error(ex, 400, "keys must map hosts to the fingerprints accepted");
+                return;
+            }
+            accepted.put(e.getKey(), e.getValue().asText());
+        }
+        try {
+            job.get().confirm(accepted);
+            json(ex, 200, Map.of("accepted", accepted.keySet()));
+        } catch (SshAdds.Refused e) {
+            error(ex, e.status(), e.getMessage());
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (raw == null || raw.length() > 512) {
+            return m;
+        }
+        for (String part : raw.split("&")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                try {
+                    m.putIfAbsent(part.substring(0, eq), java.net.URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException badEscape) {
+                    // left out: the value is checked as missing
+                }
+            }
+        }
+        return m;
     }
 
     // --- request checks

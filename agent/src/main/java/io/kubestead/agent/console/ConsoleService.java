@@ -15,6 +15,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import io.kubestead.agent.ssh.KnownHostsFile;
+import io.kubestead.agent.ssh.SshCredentials;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,6 +40,17 @@ public final class ConsoleService {
      */
     public static ConsoleServer start(Host host, InetSocketAddress bind, Optional<URI> apiServer, URI etcd, Clock clock,
                                       SecureRandom random, PrintWriter log) throws IOException {
+        return start(host, bind, apiServer, etcd, SshAdds.Settings.defaults(KnownHostsFile.userDefault(),
+                SshCredentials.defaultIdentities()), Optional.empty(), clock, random, log);
+    }
+
+    /**
+     * As above, adding hosts over SSH with {@code ssh}'s keys and known hosts, copying {@code installScript} (none:
+     * the console cannot add over SSH, and says so on the page).
+     */
+    public static ConsoleServer start(Host host, InetSocketAddress bind, Optional<URI> apiServer, URI etcd,
+                                      SshAdds.Settings ssh, Optional<Path> installScript, Clock clock,
+                                      SecureRandom random, PrintWriter log) throws IOException {
         InstallSpec spec = InstallSpecJson.read(host.readFile(InstallSpecJson.PATH).orElseThrow(() -> new SpecException(
                 "no " + InstallSpecJson.PATH + " here: the console runs on the first master, which install set up")));
         CaPair ca = CaLoader.existing(host, CaKind.CA, clock.instant()).orElseThrow(() -> new SpecException(
@@ -45,9 +59,14 @@ public final class ConsoleService {
         ConsoleServer.Passwords passwords = () -> host.readFile(ConsolePaths.PASSWORD_HASH)
                 .map(b -> PasswordHash.parse(b, ConsolePaths.PASSWORD_HASH));
         ClusterSource cluster = () -> StatusView.of(StatusCollector.onMaster(host, apiServer, etcd, clock).collect());
+        HostJoinOffers joins = new HostJoinOffers(host, new HostKubeadm(host), random, clock);
+        Optional<String> unavailable = installScript.isPresent() ? Optional.empty()
+                : Optional.of("no install.sh beside this agent to copy: add hosts with the join command, or 'kubestead node add'");
+        SshAdds sshAdds = new SshAdds(ssh, unavailable, master -> joins.material(master, installScript.orElseThrow()),
+                host, clock, random, log);
         return ConsoleServer.start(bind, ConsoleTls.context(identity, ca.cert(), random), passwords,
                 new Sessions(Sessions.DEFAULTS, clock, random), new SignInLimiter(SignInLimiter.DEFAULTS, clock), cluster,
-                new HostJoinOffers(host, new HostKubeadm(host), random, clock), clock, log);
+                joins, sshAdds, clock, log);
     }
 
     /** The names the console's certificate carries: the stable API name, this node, the masters' addresses, loopback. */

@@ -8,9 +8,13 @@ import io.kubestead.agent.join.JoinScriptIssuer;
 import io.kubestead.agent.kubeadm.Kubeadm;
 import io.kubestead.agent.spec.InstallSpec;
 import io.kubestead.agent.spec.InstallSpecJson;
+import io.kubestead.agent.nodeadd.JoinMaterial;
+import io.kubestead.agent.nodeadd.MasterJoinMaterial;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Join commands made on this master exactly as {@code kubestead join-script} makes them, under the same host lock (so
@@ -35,16 +39,38 @@ public final class HostJoinOffers implements JoinOffers {
     @Override
     public JoinOffer issue(boolean master) {
         try (HostLock lock = HostLock.take(host, "console (join command)", clock.instant(), PATIENCE, holder -> { })) {
-            InstallSpec spec = InstallSpecJson.read(host.readFile(InstallSpecJson.PATH).orElseThrow(() -> new Refused(
-                    "no " + InstallSpecJson.PATH + " on this master: join commands are made on the first master")));
-            if (master && !spec.ha()) {
-                throw new Refused("this cluster was installed without 'ha', so it cannot take more masters yet; rerun"
-                        + " 'kubestead install ha' (with the original words) on the first master first");
-            }
+            InstallSpec spec = checked(master);
             JoinCommands commands = new JoinScriptIssuer(host, kubeadm, random, clock).issue(spec, master);
             return new JoinOffer(master ? "master" : "worker", commands.command(master), commands.expires(master));
         } catch (HostLockBusyException e) {
             throw new Refused(e.getMessage());
         }
+    }
+
+    /**
+     * Fresh join material for an add over SSH, made as {@code kubestead node add} makes it, under the same lock:
+     * install.sh to copy, no bundle (the hosts fetch it: air-gapped from a master, else from the base URL).
+     */
+    public JoinMaterial material(boolean master, Path installScript) {
+        try (HostLock lock = HostLock.take(host, "console (node add)", clock.instant(), PATIENCE, holder -> { })) {
+            InstallSpec spec = checked(master);
+            if (!MasterJoinMaterial.hostsFetchBundle(host, spec)) {
+                throw new Refused("the hosts cannot fetch the agent bundle (not air-gapped, no base URL recorded): add"
+                        + " them with 'kubestead node add --bundle DIR' on this master, or with the join command");
+            }
+            return MasterJoinMaterial.issue(host, kubeadm, random, clock, master, installScript, List.of()).material();
+        } catch (HostLockBusyException e) {
+            throw new Refused(e.getMessage());
+        }
+    }
+
+    private InstallSpec checked(boolean master) {
+        InstallSpec spec = InstallSpecJson.read(host.readFile(InstallSpecJson.PATH).orElseThrow(() -> new Refused(
+                "no " + InstallSpecJson.PATH + " on this master: join commands are made on the first master")));
+        if (master && !spec.ha()) {
+            throw new Refused("this cluster was installed without 'ha', so it cannot take more masters yet; rerun"
+                    + " 'kubestead install ha' (with the original words) on the first master first");
+        }
+        return spec;
     }
 }

@@ -59,7 +59,23 @@ public final class KnownHostsFile {
 
     /** A repository for one connection, which remembers what its check found. */
     Checked forConnection() {
-        return new Checked();
+        return new Checked(false);
+    }
+
+    /** A repository that only looks: a new key is reported (as not accepted) without asking or recording it. */
+    Checked forScan() {
+        return new Checked(true);
+    }
+
+    private synchronized HostKeyCheck look(String host, byte[] key) {
+        String type = type(key);
+        String fp = fingerprint(key);
+        HostKeyCheck.Result r = switch (keys.check(host, key)) {
+            case HostKeyRepository.OK -> HostKeyCheck.Result.KNOWN;
+            case HostKeyRepository.CHANGED -> HostKeyCheck.Result.CHANGED;
+            default -> HostKeyCheck.Result.REFUSED;
+        };
+        return new HostKeyCheck(r, host, type, fp, file.toString());
     }
 
     private synchronized HostKeyCheck check(String host, byte[] key) {
@@ -157,7 +173,12 @@ public final class KnownHostsFile {
 
     /** jsch's view of the file for one connection: {@link #check} decides, the rest reads the shared keys. */
     final class Checked implements HostKeyRepository {
+        private final boolean scan;
         private volatile HostKeyCheck last;
+
+        Checked(boolean scan) {
+            this.scan = scan;
+        }
 
         HostKeyCheck last() {
             return last;
@@ -165,7 +186,7 @@ public final class KnownHostsFile {
 
         @Override
         public int check(String host, byte[] key) {
-            HostKeyCheck c = KnownHostsFile.this.check(host, key);
+            HostKeyCheck c = scan ? look(host, key) : KnownHostsFile.this.check(host, key);
             last = c;
             return switch (c.result()) {
                 case KNOWN, ACCEPTED -> OK;

@@ -86,6 +86,37 @@ public final class SshClient {
         }
     }
 
+    /**
+     * The key {@code target} offers and how the known hosts file judges it (a new key comes back REFUSED: nothing is
+     * asked or recorded), without logging in; the exception when the host cannot be reached.
+     */
+    public HostKeyCheck hostKey(SshTarget target) throws SshException {
+        JSch jsch = new JSch();
+        KnownHostsFile.Checked keys = knownHosts.forScan();
+        jsch.setHostKeyRepository(keys);
+        Session s = null;
+        try {
+            s = jsch.getSession(target.user(), target.host(), target.port());
+            s.setConfig("StrictHostKeyChecking", "yes");
+            // no key and no password: the login fails once the key is seen, which is all this wants
+            s.setConfig("PreferredAuthentications", "none");
+            s.connect((int) connectTimeout.toMillis());
+        } catch (JSchException e) {
+            if (keys.last() == null) {
+                throw classify(target, e, null);
+            }
+        } finally {
+            if (s != null) {
+                s.disconnect();
+            }
+        }
+        HostKeyCheck c = keys.last();
+        if (c == null) {
+            throw new SshException(SshException.Kind.BROKEN, target.label() + ": the host showed no key", null);
+        }
+        return c;
+    }
+
     private static SshException classify(SshTarget target, JSchException e, HostKeyCheck key) {
         if (key != null && (key.result() == HostKeyCheck.Result.REFUSED || key.result() == HostKeyCheck.Result.CHANGED)) {
             // jsch's own words ("reject HostKey") say less than the check did
