@@ -51,7 +51,7 @@ public final class SshHosts implements AutoCloseable {
         return clientKey;
     }
 
-    String unusedAddress() {
+    public String unusedAddress() {
         return bridge.nextAddress();
     }
 
@@ -106,7 +106,7 @@ public final class SshHosts implements AutoCloseable {
     }
 
     /** A fresh ed25519 public key (type and blob), as another host would have. */
-    String otherPublicKey() throws Exception {
+    public String otherPublicKey() throws Exception {
         Path k = dir.resolve("other_" + System.nanoTime());
         sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", k.toString());
         String pub = Files.readString(Path.of(k + ".pub")).strip();
