@@ -154,6 +154,151 @@
     }
   });
 
+  // --- Add over SSH: a job on the master, polled for its lines; new host keys wait for the operator here
+  const ssh = {
+    job: null, next: 0, confirming: false, timer: null,
+    el: function (id) { return document.getElementById('ssh-' + id); }
+  };
+
+  function sshError(text) {
+    ssh.el('error').textContent = text || '';
+    ssh.el('error').hidden = !text;
+  }
+
+  async function sshOptions() {
+    try {
+      const o = await api('/api/ssh');
+      ssh.el('unavailable').textContent = o.available ? '' : 'Not available here: ' + o.reason;
+      ssh.el('unavailable').hidden = o.available;
+      ssh.el('form').hidden = !o.available;
+      ssh.el('keys').textContent = o.identities.length ? o.identities.join(', ') + ', else the password'
+        : 'the password (the console has no SSH key)';
+      ssh.el('known').textContent = o.knownHosts;
+    } catch (e) {
+      sshError(e.message);
+    }
+  }
+
+  function sshResults(results) {
+    const table = ssh.el('results');
+    fill('ssh-results', results, [
+      function (r) { return r.host; },
+      function (r) { return r.role; },
+      function (r) { return [r.result, r.joined ? 'good' : 'bad']; },
+      function (r) { return r.seconds + ' s'; },
+      function (r) { return r.joined ? '' : r.detail; }
+    ], 'no hosts');
+    table.hidden = false;
+  }
+
+  function sshKeys(keys) {
+    const list = ssh.el('keylist');
+    list.replaceChildren();
+    for (const k of keys) {
+      const li = document.createElement('li');
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.dataset.host = k.host;
+      box.dataset.fingerprint = k.fingerprint;
+      const code = document.createElement('code');
+      code.textContent = k.host + '  ' + k.type + '  ' + k.fingerprint;
+      label.append(box, ' ', code);
+      li.appendChild(label);
+      list.appendChild(li);
+    }
+    ssh.el('confirm').hidden = false;
+  }
+
+  async function sshPoll() {
+    ssh.timer = null;
+    if (!ssh.job) { return; }
+    let v;
+    try {
+      v = await api('/api/ssh/job?id=' + encodeURIComponent(ssh.job) + '&since=' + ssh.next);
+    } catch (e) {
+      sshError('Lost the add: ' + e.message);
+      ssh.el('add').disabled = false;
+      return;
+    }
+    const pre = ssh.el('progress');
+    if (v.lines.length) {
+      const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+      pre.textContent += v.lines.join('\n') + '\n';
+      if (atEnd) { pre.scrollTop = pre.scrollHeight; }
+    }
+    ssh.next = v.next;
+    ssh.el('state').textContent = { checking: 'Looking at the host keys…', confirm: 'Waiting for you to check the host keys',
+      running: 'Adding…', done: v.allJoined ? 'Done: every host joined.' : 'Done.' }[v.state] || v.state;
+    if (v.state === 'confirm' && !ssh.confirming) {
+      ssh.confirming = true;
+      sshKeys(v.confirm);
+    }
+    if (v.state !== 'confirm') { ssh.el('confirm').hidden = true; }
+    if (v.state === 'done') {
+      if (v.results) { sshResults(v.results); }
+      if (v.error) { sshError(v.error); }
+      ssh.job = null;
+      ssh.el('add').disabled = false;
+      refresh();
+      return;
+    }
+    ssh.timer = setTimeout(sshPoll, 1000);
+  }
+
+  async function sshAnswer(accept) {
+    const keys = {};
+    if (accept) {
+      for (const box of ssh.el('keylist').querySelectorAll('input[type=checkbox]')) {
+        if (box.checked) { keys[box.dataset.host] = box.dataset.fingerprint; }
+      }
+    }
+    ssh.el('accept').disabled = true;
+    ssh.el('refuse').disabled = true;
+    try {
+      await change('/api/ssh/confirm', { job: ssh.job, keys: keys });
+      ssh.el('confirm').hidden = true;
+    } catch (e) {
+      sshError(e.message);
+    } finally {
+      ssh.el('accept').disabled = false;
+      ssh.el('refuse').disabled = false;
+    }
+  }
+
+  document.getElementById('ssh').addEventListener('toggle', function () {
+    if (this.open) { sshOptions(); }
+  });
+  ssh.el('accept').addEventListener('click', function () { sshAnswer(true); });
+  ssh.el('refuse').addEventListener('click', function () { sshAnswer(false); });
+
+  ssh.el('add').addEventListener('click', async function () {
+    const button = this;
+    const hosts = ssh.el('hosts').value.split(/[\s,]+/).filter(Boolean);
+    const role = document.querySelector('input[name=role]:checked').value;
+    const field = ssh.el('password');
+    const body = { hosts: hosts, role: role };
+    if (field.value) { body.password = field.value; }
+    field.value = ''; // sent once; the page keeps no copy
+    sshError('');
+    if (hosts.length === 0) { sshError('Give at least one host.'); return; }
+    button.disabled = true;
+    ssh.el('progress').textContent = '';
+    ssh.el('results').hidden = true;
+    ssh.el('confirm').hidden = true;
+    try {
+      const started = await change('/api/ssh/add', body);
+      ssh.job = started.job;
+      ssh.next = 0;
+      ssh.confirming = false;
+      ssh.el('progress').hidden = false;
+      sshPoll();
+    } catch (e) {
+      sshError(e.message);
+      button.disabled = false;
+    }
+  });
+
   document.getElementById('sign-out').addEventListener('click', function () {
     change('/api/logout', {}).finally(signInAgain);
   });
