@@ -28,11 +28,12 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "console", mixinStandardHelpOptions = true,
         header = "Serve the web console on this master (run by kubestead-console), or set its password.",
-        description = {"kubestead console [port=PORT] [ssh-identity=FILE]: serves the console over HTTPS (default port "
-                + ConsoleSettings.DEFAULT_PORT + ")",
-            "  with a certificate from the cluster CA; sign in with the console password or admin.conf's client",
-            "  certificate. Add Node over SSH logs in with FILE (default: root's ~/.ssh/id_ed25519, id_ecdsa, id_rsa)",
-            "  or a password typed on the page, checking host keys against root's ~/.ssh/known_hosts.",
+        description = {"kubestead console [port=PORT] [ssh-identity=FILE] [ssh-bundle=DIR]: serves the console over HTTPS",
+            "  (default port " + ConsoleSettings.DEFAULT_PORT + ") with a certificate from the cluster CA; sign in with"
+                + " the console password or",
+            "  admin.conf's client certificate. Add Node over SSH logs in with FILE (default: root's ~/.ssh/id_ed25519,",
+            "  id_ecdsa, id_rsa) or a password typed on the page, checks host keys against root's ~/.ssh/known_hosts,",
+            "  and copies install.sh and, from DIR, the agent bundle (as node add --bundle; not needed air-gapped).",
             "kubestead console password [from-file=FILE]: sets a new password, FILE's first line, or a generated one",
             "  shown once. Only its salted hash is kept (" + ConsolePaths.PASSWORD_HASH + ", mode 0600)."})
 final class ConsoleCommand implements Callable<Integer> {
@@ -51,6 +52,7 @@ final class ConsoleCommand implements Callable<Integer> {
         List<String> rest = password ? words.subList(1, words.size()) : words;
         Optional<Path> file = Optional.empty();
         Optional<Path> identity = Optional.empty();
+        Optional<Path> bundle = Optional.empty();
         int port = ConsoleSettings.DEFAULT_PORT;
         for (String w : rest) {
             if (password && w.startsWith("from-file=") && w.length() > 10) {
@@ -58,6 +60,8 @@ final class ConsoleCommand implements Callable<Integer> {
             } else if (!password && w.startsWith("port=") && w.substring(5).matches("[0-9]{1,5}")
                     && Integer.parseInt(w.substring(5)) >= 1 && Integer.parseInt(w.substring(5)) <= 65535) {
                 port = Integer.parseInt(w.substring(5));
+            } else if (!password && w.startsWith("ssh-bundle=") && w.length() > 11) {
+                bundle = Optional.of(Path.of(w.substring(11)).toAbsolutePath());
             } else if (!password && w.startsWith("ssh-identity=") && w.length() > 13) {
                 identity = Optional.of(Path.of(w.substring(13)).toAbsolutePath());
                 try {
@@ -67,7 +71,7 @@ final class ConsoleCommand implements Callable<Integer> {
                 }
             } else {
                 throw new SpecException("console: unknown word " + Shown.quoted(w) + "; give "
-                        + (password ? "from-file=FILE" : "port=PORT (1-65535), ssh-identity=FILE, or the word password"));
+                        + (password ? "from-file=FILE" : "port=PORT (1-65535), ssh-identity=FILE, ssh-bundle=DIR, or the word password"));
             }
         }
         char[] chosen = null;
@@ -83,15 +87,18 @@ final class ConsoleCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         Host host = env.realHost().apply(new ActionLog());
-        return password ? setPassword(host, chosen) : serve(host, port, identity);
+        List<Path> bundleFiles = bundle.isPresent() ? MasterJoinMaterial.bundleFiles(bundle.get(), "console ssh-bundle=")
+                : List.of();
+        return password ? setPassword(host, chosen) : serve(host, port, identity, bundle, bundleFiles);
     }
 
-    private int serve(Host host, int port, Optional<Path> identity) throws Exception {
+    private int serve(Host host, int port, Optional<Path> identity, Optional<Path> bundle, List<Path> bundleFiles)
+            throws Exception {
         SshAdds.Settings ssh = SshAdds.Settings.defaults(KnownHostsFile.userDefault(),
                 identity.map(List::of).orElseGet(SshCredentials::defaultIdentities));
-        Optional<Path> script = MasterJoinMaterial.installScript(Optional.empty(), AgentHome.detect());
+        Optional<Path> script = MasterJoinMaterial.installScript(bundle, AgentHome.detect());
         try (ConsoleServer server = ConsoleService.start(host, new InetSocketAddress(port), Optional.empty(),
-                StatusCollector.LOCAL_ETCD, ssh, script, env.clock(), new SecureRandom(), env.err())) {
+                StatusCollector.LOCAL_ETCD, ssh, script, bundleFiles, env.clock(), new SecureRandom(), env.err())) {
             env.out().println("console on https port " + server.address().getPort());
             env.out().flush();
             Thread.currentThread().join(); // until systemd stops the service

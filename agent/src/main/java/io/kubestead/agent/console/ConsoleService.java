@@ -41,15 +41,16 @@ public final class ConsoleService {
     public static ConsoleServer start(Host host, InetSocketAddress bind, Optional<URI> apiServer, URI etcd, Clock clock,
                                       SecureRandom random, PrintWriter log) throws IOException {
         return start(host, bind, apiServer, etcd, SshAdds.Settings.defaults(KnownHostsFile.userDefault(),
-                SshCredentials.defaultIdentities()), Optional.empty(), clock, random, log);
+                SshCredentials.defaultIdentities()), Optional.empty(), List.of(), clock, random, log);
     }
 
     /**
      * As above, adding hosts over SSH with {@code ssh}'s keys and known hosts, copying {@code installScript} (none:
-     * the console cannot add over SSH, and says so on the page).
+     * the console cannot add over SSH, and says so on the page) and {@code bundleFiles} (none: the hosts fetch the
+     * bundle, which needs an air-gapped install or a recorded base URL).
      */
     public static ConsoleServer start(Host host, InetSocketAddress bind, Optional<URI> apiServer, URI etcd,
-                                      SshAdds.Settings ssh, Optional<Path> installScript, Clock clock,
+                                      SshAdds.Settings ssh, Optional<Path> installScript, List<Path> bundleFiles, Clock clock,
                                       SecureRandom random, PrintWriter log) throws IOException {
         InstallSpec spec = InstallSpecJson.read(host.readFile(InstallSpecJson.PATH).orElseThrow(() -> new SpecException(
                 "no " + InstallSpecJson.PATH + " here: the console runs on the first master, which install set up")));
@@ -62,7 +63,7 @@ public final class ConsoleService {
         HostJoinOffers joins = new HostJoinOffers(host, new HostKubeadm(host), random, clock);
         Optional<String> unavailable = installScript.isPresent() ? Optional.empty()
                 : Optional.of("no install.sh beside this agent to copy: add hosts with the join command, or 'kubestead node add'");
-        SshAdds sshAdds = new SshAdds(ssh, unavailable, master -> joins.material(master, installScript.orElseThrow()),
+        SshAdds sshAdds = new SshAdds(ssh, unavailable, master -> joins.material(master, installScript.orElseThrow(), bundleFiles),
                 host, clock, random, log);
         return ConsoleServer.start(bind, ConsoleTls.context(identity, ca.cert(), random), passwords,
                 new Sessions(Sessions.DEFAULTS, clock, random), new SignInLimiter(SignInLimiter.DEFAULTS, clock), cluster,

@@ -49,16 +49,17 @@ public final class HostJoinOffers implements JoinOffers {
 
     /**
      * Fresh join material for an add over SSH, made as {@code kubestead node add} makes it, under the same lock:
-     * install.sh to copy, no bundle (the hosts fetch it: air-gapped from a master, else from the base URL).
+     * install.sh and the agent bundle's files to copy (none: the hosts fetch it, air-gapped from a master, else from
+     * the recorded base URL).
      */
-    public JoinMaterial material(boolean master, Path installScript) {
+    public JoinMaterial material(boolean master, Path installScript, List<Path> bundleFiles) {
         try (HostLock lock = HostLock.take(host, "console (node add)", clock.instant(), PATIENCE, holder -> { })) {
             InstallSpec spec = checked(master);
-            if (!MasterJoinMaterial.hostsFetchBundle(host, spec)) {
-                throw new Refused("the hosts cannot fetch the agent bundle (not air-gapped, no base URL recorded): add"
-                        + " them with 'kubestead node add --bundle DIR' on this master, or with the join command");
+            if (bundleFiles.isEmpty() && !MasterJoinMaterial.hostsFetchBundle(host, spec)) {
+                throw new Refused("the hosts cannot fetch the agent bundle (not air-gapped, no base URL recorded): run"
+                        + " the console with ssh-bundle=DIR, or add them with 'kubestead node add --bundle DIR'");
             }
-            return MasterJoinMaterial.issue(host, kubeadm, random, clock, master, installScript, List.of()).material();
+            return MasterJoinMaterial.issue(host, kubeadm, random, clock, master, installScript, bundleFiles).material();
         } catch (HostLockBusyException e) {
             throw new Refused(e.getMessage());
         }
