@@ -1,11 +1,12 @@
 'use strict';
 // Drives Debian's chromium through the Kubestead console that ConsoleBrowserTest started against a real control
-// plane: sign in (a wrong password first), see the nodes, add a worker and a master, copy each command and read it
-// back from the clipboard, take a screenshot. Everything it checks is asserted here; the test reads what it wrote.
+// plane: sign in (a wrong password first), see the nodes, add a host over SSH (SSH_HOST, confirming its key by
+// SSH_FINGERPRINT), add a worker and a master, copy each command and read it back from the clipboard, take a
+// screenshot. Everything it checks is asserted here; the test reads what it wrote.
 //
 // Environment: CONSOLE_URL, CONSOLE_PASSWORD, CONSOLE_SPKI (the base64 SHA-256 of the console key: chromium accepts
 // that key only, so the served certificate is the console's), EXPECT_NODES (name:role,...), OUT (a directory),
-// CHROMIUM (default /usr/bin/chromium).
+// SSH_HOST and SSH_FINGERPRINT (optional), CHROMIUM (default /usr/bin/chromium).
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -65,6 +66,34 @@ async function main() {
     await page.waitForSelector('#etcd tbody tr td:not(.muted)');
     assert.ok((await page.textContent('#etcd tbody')).includes('healthy'), 'the etcd member answers');
     assert.ok((await page.textContent('#certificates tbody')).includes('apiserver'), 'the certificate expiries');
+
+    if (process.env.SSH_HOST) {
+      step('Add Node over SSH: ' + process.env.SSH_HOST);
+      await page.click('#add-node');
+      await page.check('input[name=role][value=worker]');
+      await page.click('#ssh summary');
+      await page.waitForFunction(function () { return document.getElementById('ssh-known').textContent !== ''; });
+      await page.fill('#ssh-hosts', process.env.SSH_HOST);
+      await page.click('#ssh-add');
+      step('the new host key waits for a look at its fingerprint');
+      await page.waitForSelector('#ssh-confirm:not([hidden])', { timeout: 60000 });
+      assert.ok((await page.textContent('#ssh-keylist')).includes(process.env.SSH_FINGERPRINT),
+        'the page shows the host key fingerprint ' + process.env.SSH_FINGERPRINT);
+      assert.match(await page.textContent('#ssh-progress'), /new host key ssh-ed25519 SHA256:/,
+        'progress lines are on the page before the add ends');
+      await page.check('#ssh-keylist input[type=checkbox]');
+      await page.click('#ssh-accept');
+      step('the join streams onto the page');
+      await page.waitForSelector('#ssh-results:not([hidden])', { timeout: 240000 });
+      const progress = await page.textContent('#ssh-progress');
+      fs.writeFileSync(path.join(out, 'ssh-progress.txt'), progress);
+      assert.match(await page.textContent('#ssh-results tbody'), /joined/, progress);
+      assert.match(progress, /accepted and recorded in/);
+      assert.match(progress, /joined the cluster as a worker\./);
+      assert.match(await page.textContent('#ssh-state'), /every host joined/);
+      await page.screenshot({ path: path.join(out, 'console-ssh-add.png') });
+      await page.click('#close-dialog');
+    }
 
     const copied = {};
     for (const role of ['worker', 'master']) {

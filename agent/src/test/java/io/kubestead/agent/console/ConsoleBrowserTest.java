@@ -11,6 +11,7 @@ import io.kubestead.agent.host.ActionLog;
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.HostFacts;
 import io.kubestead.agent.host.RootedHost;
+import io.kubestead.agent.nodeadd.SshHosts;
 import io.kubestead.agent.pki.Pem;
 import io.kubestead.agent.realcluster.NamespaceHost;
 import io.kubestead.agent.realcluster.RealControlPlane;
@@ -48,7 +49,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Node objects are made through the API, and the console runs as {@code kubestead console} wires it. Then Debian's
  * chromium, driven by tests/console/console.spec.js through playwright-core, signs in, reads the nodes, makes a
  * worker and a master join command, copies each and reads it back from the clipboard, and takes screenshots (in
- * target/console-browser). Here the copied commands are checked against the cluster: the tokens exist there.
+ * target/console-browser). Before that it adds a host over SSH from the dialog: a real sshd in a namespace whose new
+ * host key the page shows and the browser confirms by its fingerprint, its join (the real install.sh and this
+ * build's agent, in a dry-run directory) streaming onto the page. Here the copied commands are checked against the
+ * cluster (the tokens exist there), as is the token the SSH-added host got.
  *
  * Needs root, the upstream binaries, chromium and {@code npm ci} in tests/console: scripts/test provides all and
  * sets KUBESTEAD_UPSTREAM, without which this skips.
@@ -100,28 +104,50 @@ class ConsoleBrowserTest {
 
             RootedHost host = new RootedHost(NODE, tree, master, new ActionLog());
             StringWriter log = new StringWriter();
-            try (ConsoleServer console = ConsoleService.start(host, new InetSocketAddress("127.0.0.1", 0),
-                    Optional.of(controlPlane.apiServer()), URI.create("https://" + address + ":2379"), Clock.systemUTC(),
-                    new SecureRandom(), new PrintWriter(log, true))) {
-                X509Certificate leaf = Pem.certificates(Files.readAllBytes(tree.resolve(ConsolePaths.TLS_CERT.substring(1)))).get(0);
-                assertTrue(ConsoleTls.sans(leaf).containsAll(List.of("api.kubernetes.kubestead.internal", address)),
-                        "the stable API name and the master's address");
-                String spki = Base64.getEncoder().encodeToString(
-                        MessageDigest.getInstance("SHA-256").digest(leaf.getPublicKey().getEncoded()));
-                ProcessBuilder pb = new ProcessBuilder("node", "console.spec.js").directory(SPEC_DIR.toFile())
-                        .redirectErrorStream(true).redirectOutput(out.resolve("console.spec.log").toFile());
-                pb.environment().putAll(Map.of("CONSOLE_URL", "https://127.0.0.1:" + console.address().getPort(),
-                        "CONSOLE_PASSWORD", password, "CONSOLE_SPKI", spki, "OUT", out.toString(),
-                        "EXPECT_NODES", NODE + ":master,worker-1:worker,worker-2:worker"));
-                Process node = pb.start();
-                boolean ended = node.waitFor(5, TimeUnit.MINUTES);
-                if (!ended) {
-                    node.descendants().forEach(ProcessHandle::destroyForcibly);
-                    node.destroyForcibly();
+            // a host to add over SSH: a real sshd in its own namespace; its join runs install.sh into a dry-run directory
+            Path sshDir = Files.createDirectories(tmp.resolve("ssh"));
+            Path sshDry = tmp.resolve("ssh-dry");
+            try (SshHosts sshHosts = new SshHosts(sshDir)) {
+                SshHosts.SshHost newNode = sshHosts.start("n1", null, null);
+                SshAdds.Settings ssh = new SshAdds.Settings(tmp.resolve("known_hosts"), List.of(sshHosts.clientKey()),
+                        Duration.ofSeconds(10), 4, Duration.ofMinutes(5), Duration.ofMinutes(30),
+                        t -> List.of("dry-run=" + sshDry));
+                try (ConsoleServer console = ConsoleService.start(host, new InetSocketAddress("127.0.0.1", 0),
+                        Optional.of(controlPlane.apiServer()), URI.create("https://" + address + ":2379"), ssh,
+                        Optional.of(Path.of("..", "scripts", "install.sh").toAbsolutePath().normalize()),
+                        SshHosts.agentBundle(tmp.resolve("dist")), Clock.systemUTC(), new SecureRandom(),
+                        new PrintWriter(log, true))) {
+                    X509Certificate leaf = Pem.certificates(Files.readAllBytes(tree.resolve(ConsolePaths.TLS_CERT.substring(1)))).get(0);
+                    assertTrue(ConsoleTls.sans(leaf).containsAll(List.of("api.kubernetes.kubestead.internal", address)),
+                            "the stable API name and the master's address");
+                    String spki = Base64.getEncoder().encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(leaf.getPublicKey().getEncoded()));
+                    ProcessBuilder pb = new ProcessBuilder("node", "console.spec.js").directory(SPEC_DIR.toFile())
+                            .redirectErrorStream(true).redirectOutput(out.resolve("console.spec.log").toFile());
+                    pb.environment().putAll(Map.of("CONSOLE_URL", "https://127.0.0.1:" + console.address().getPort(),
+                            "CONSOLE_PASSWORD", password, "CONSOLE_SPKI", spki, "OUT", out.toString(),
+                            "EXPECT_NODES", NODE + ":master,worker-1:worker,worker-2:worker",
+                            "SSH_HOST", "root@" + newNode.address() + ":" + newNode.port(),
+                            "SSH_FINGERPRINT", io.kubestead.agent.ssh.KnownHostsFile.fingerprint(
+                                    Base64.getDecoder().decode(newNode.publicKey().split(" ")[1]))));
+                    Process node = pb.start();
+                    boolean ended = node.waitFor(5, TimeUnit.MINUTES);
+                    if (!ended) {
+                        node.descendants().forEach(ProcessHandle::destroyForcibly);
+                        node.destroyForcibly();
+                    }
+                    String spec = Files.readString(out.resolve("console.spec.log"));
+                    System.out.println(spec);
+                    assertTrue(ended && node.exitValue() == 0, "console.spec.js failed:\n" + spec + "\nconsole log:\n" + log);
                 }
-                String spec = Files.readString(out.resolve("console.spec.log"));
-                System.out.println(spec);
-                assertTrue(ended && node.exitValue() == 0, "console.spec.js failed:\n" + spec + "\nconsole log:\n" + log);
+                // the host added over SSH from the page got a token the cluster knows, and its key was recorded
+                String joinConfig = Files.readString(sshDry.resolve("etc/kubestead/kubeadm-join.yaml"));
+                String sshToken = joinConfig.replaceAll("(?s).*?\\b([a-z0-9]{6})\\.[a-z0-9]{16}\\b.*", "$1");
+                assertEquals(6, sshToken.length(), joinConfig);
+                kubectl(master, "get", "secret", "-n", "kube-system", "bootstrap-token-" + sshToken);
+                assertEquals(List.of(newNode.knownHostsName() + " " + newNode.publicKey()),
+                        Files.readAllLines(tmp.resolve("known_hosts")));
+                assertTrue(Files.size(out.resolve("console-ssh-add.png")) > 10_000, "a screenshot of the SSH add");
             }
 
             // what the browser copied is what the cluster accepts: both tokens exist, the master's carries the key
