@@ -367,7 +367,7 @@ public final class SshAdds {
                 }
                 state = State.RUNNING;
             }
-            // hosts whose new key was not confirmed are not logged in to
+            // hosts whose new key was not confirmed, or whose key changed, are not logged in to
             List<SshTarget> go = new ArrayList<>();
             Map<SshTarget, HostResult> declined = new LinkedHashMap<>();
             for (SshTarget t : hosts) {
@@ -376,10 +376,11 @@ public final class SshAdds {
                 synchronized (this) {
                     accepted = k == null ? null : confirmed.get(k.host());
                 }
-                if (k != null && k.result() == HostKeyCheck.Result.REFUSED && accepted == null) {
-                    HostResult r = new HostResult(t, role, HostResult.Outcome.HOST_KEY_REFUSED, -1, k.host() + ": new host key "
-                            + k.type() + " " + k.fingerprint() + " not confirmed on the page: nothing done there",
-                            Duration.ZERO);
+                boolean unconfirmed = k != null && k.result() == HostKeyCheck.Result.REFUSED && accepted == null;
+                if (unconfirmed || (k != null && k.result() == HostKeyCheck.Result.CHANGED)) {
+                    String why = unconfirmed ? k.host() + ": new host key " + k.type() + " " + k.fingerprint()
+                            + " not confirmed on the page: nothing done there" : k.message();
+                    HostResult r = new HostResult(t, role, HostResult.Outcome.HOST_KEY_REFUSED, -1, why, Duration.ZERO);
                     listener.line(t, r.detail());
                     listener.finished(r);
                     declined.put(t, r);

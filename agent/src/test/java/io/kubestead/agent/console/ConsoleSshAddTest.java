@@ -223,6 +223,7 @@ class ConsoleSshAddTest {
         assertTrue(detail.contains("ssh-keygen -R"), detail);
         assertEquals(1, detail.lines().count());
         assertEquals(0, done.path("confirm").size(), "a changed key is never offered for confirmation");
+        assertEquals(0, issued.get(), "no join secrets for a host that is not logged in to");
         assertEquals(old, Files.readString(knownHosts), "known_hosts unchanged");
         assertFalse(Files.exists(dryRunDir(SshTarget.parse(second.address() + ":" + second.port(), "root"))));
     }
