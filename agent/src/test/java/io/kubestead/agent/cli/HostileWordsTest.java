@@ -95,6 +95,21 @@ class HostileWordsTest {
     }
 
     @Test
+    void theConsoleRefusesAMissingSshKeyAndABundleDirectoryWithoutABundleOnOneLine() throws Exception {
+        CliHarness key = new CliHarness(tmp);
+        assertEquals(2, key.run("console", "ssh-identity=" + tmp.resolve("no-such-key")), key.err.toString());
+        assertTrue(key.err.toString().startsWith("kubestead: console ssh-identity=" + tmp.resolve("no-such-key")),
+                key.err.toString());
+        assertEquals(1, key.err.toString().lines().count(), key.err.toString());
+        java.nio.file.Path empty = java.nio.file.Files.createDirectories(tmp.resolve("empty-bundle"));
+        CliHarness bundle = new CliHarness(tmp);
+        assertEquals(2, bundle.run("console", "ssh-bundle=" + empty), bundle.err.toString());
+        assertTrue(bundle.err.toString().contains("console ssh-bundle='" + empty + "': needs exactly one kubestead-agent-"),
+                bundle.err.toString());
+        assertEquals(1, bundle.err.toString().lines().count(), bundle.err.toString());
+    }
+
+    @Test
     void escapeSequencesAndNewlinesInAWordAreShownEscapedOnOneLine() {
         String line = refused("node-name=\u001b[31mred\nkubestead: fake second line\u202e");
         assertFalse(line.contains("\u001b"), line);
