@@ -8,16 +8,27 @@ import java.util.Set;
 
 /**
  * The web console on the first master (words {@code console=on|off}, {@code console-port=PORT},
- * {@code console-password-file=FILE}): on by default at port {@value #DEFAULT_PORT}. The password comes from the
- * file's first line, or install generates one and shows it once; either way only its salted hash is kept.
+ * {@code console-password-file=FILE}, {@code console-ssh-identity=FILE}): on by default at port {@value #DEFAULT_PORT}.
+ * The password comes from the file's first line, or install generates one and shows it once; either way only its
+ * salted hash is kept. The SSH identity is the key Add over SSH logs in with (the service is given its path).
  */
-public record ConsoleSettings(boolean enabled, int port, Path passwordFile) {
+public record ConsoleSettings(boolean enabled, int port, Path passwordFile, Path sshIdentity) {
+    /** Characters a key's path may have on the service's command line (systemd gives '%', '$', quotes a meaning). */
+    static final java.util.regex.Pattern UNIT_PATH = java.util.regex.Pattern.compile("/[A-Za-z0-9._/+@-]{1,1023}");
     public static final int DEFAULT_PORT = 8800;
     public static final int MIN_PASSWORD = 12;
     public static final int MAX_PASSWORD = 256;
     /** A password file is a line and a line end, not a document. */
     static final int FILE_LIMIT = 4096;
-    public static final ConsoleSettings OFF = new ConsoleSettings(false, DEFAULT_PORT, null);
+    public static final ConsoleSettings OFF = new ConsoleSettings(false, DEFAULT_PORT, null, null);
+
+    public ConsoleSettings(boolean enabled, int port, Path passwordFile) {
+        this(enabled, port, passwordFile, null);
+    }
+
+    public Optional<Path> sshIdentityValue() {
+        return Optional.ofNullable(sshIdentity);
+    }
 
     public Optional<Path> passwordFileValue() {
         return Optional.ofNullable(passwordFile);
@@ -30,8 +41,9 @@ public record ConsoleSettings(boolean enabled, int port, Path passwordFile) {
             default -> throw new IllegalArgumentException(Shown.quoted(s) + " is neither on nor off");
         }, "give console=off to install without the console (it is on by default)").orElse(true);
         Optional<Integer> port = w.value("console-port", InstallSpecParser::port, "give a port 1-65535");
-        if (!enabled && (port.isPresent() || w.has("console-password-file"))) {
-            throw new SpecException("words " + (port.isPresent() ? w.shown("console-port") : w.shown("console-password-file"))
+        if (!enabled && (port.isPresent() || w.has("console-password-file") || w.has("console-ssh-identity"))) {
+            throw new SpecException("words " + (port.isPresent() ? w.shown("console-port") : w.has("console-password-file")
+                    ? w.shown("console-password-file") : w.shown("console-ssh-identity"))
                     + " and 'console=off' contradict each other; drop one");
         }
         if (enabled) {
@@ -58,7 +70,15 @@ public record ConsoleSettings(boolean enabled, int port, Path passwordFile) {
                 throw new SpecException("word " + w.shown("console-password-file") + ": " + e.getMessage());
             }
         }
-        return new ConsoleSettings(enabled, port.orElse(DEFAULT_PORT), file);
+        Path identity = null;
+        if (w.has("console-ssh-identity")) {
+            identity = InstallSpecParser.inputFile(w, "console-ssh-identity", "give the path of an SSH private key");
+            if (!UNIT_PATH.matcher(identity.toString()).matches()) {
+                throw new SpecException("word " + w.shown("console-ssh-identity") + ": the path may have only letters,"
+                        + " digits and . _ / + @ - (it goes on the service's command line); move or link the key");
+            }
+        }
+        return new ConsoleSettings(enabled, port.orElse(DEFAULT_PORT), file, identity);
     }
 
     /** The password in {@code file}: its first line without the line end, checked for length and control characters. */

@@ -47,6 +47,8 @@ public final class InstallWords {
             WordDef.value("console-port", "PORT", "port of the console (default 8800)"),
             WordDef.value("console-password-file", "FILE",
                     "the console password is FILE's first line (12-256 characters); default: one is generated and shown once"),
+            WordDef.value("console-ssh-identity", "FILE",
+                    "private key the console's Add over SSH logs in with (default: root's ~/.ssh/id_ed25519, id_ecdsa, id_rsa)"),
             WordDef.value("token-ttl", "DURATION", "lifetime of the join token, e.g. 24h (default), 2h30m"),
             WordDef.flag("yes", "answer yes to every question: no prompts, no 'Continue?' before a real install; needed when there is no terminal to ask on"),
             WordDef.optionalValue("dry-run", "DIR",

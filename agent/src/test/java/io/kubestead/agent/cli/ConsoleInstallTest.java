@@ -99,4 +99,27 @@ class ConsoleInstallTest {
         assertEquals(2, bad.run("console", "password", "words=nonsense"));
         assertTrue(bad.err.toString().contains("unknown word 'words=nonsense'"), bad.err.toString());
     }
+
+    @Test
+    void anSshIdentityChosenAtInstallIsTheKeyTheConsoleServiceLogsInWith() throws Exception {
+        StandInNode node = new StandInNode(tmp.resolve("host"));
+        KubeadmStandIn kubeadm = InstallFlowTest.kubeadm(node, new StandInCluster());
+        Path key = tmp.resolve("deploy_ed25519");
+        Files.writeString(key, "-----BEGIN OPENSSH PRIVATE KEY-----\n-----END OPENSSH PRIVATE KEY-----\n");
+        CliHarness h = new CliHarness(tmp, node.root, kubeadm);
+        assertEquals(0, h.run("install", "console-ssh-identity=" + key, "yes"), h.err.toString());
+        String unit = Files.readString(node.root.resolve(ConsolePaths.UNIT.substring(1)));
+        assertTrue(unit.contains("ExecStart=/opt/kubestead/bin/kubestead console port=8800 ssh-identity=" + key + "\n"), unit);
+
+        // a path systemd would read otherwise is refused before anything, on one line
+        Path odd = tmp.resolve("my key%h");
+        Files.writeString(odd, "x\n");
+        CliHarness bad = new CliHarness(tmp, node.root, kubeadm);
+        assertEquals(2, bad.run("install", "console-ssh-identity=" + odd, "yes"), bad.err.toString());
+        assertTrue(bad.err.toString().contains("the path may have only letters"), bad.err.toString());
+        assertEquals(1, bad.err.toString().lines().count(), bad.err.toString());
+        CliHarness off = new CliHarness(tmp, node.root, kubeadm);
+        assertEquals(2, off.run("install", "console=off", "console-ssh-identity=" + key, "yes"), off.err.toString());
+        assertTrue(off.err.toString().contains("contradict"), off.err.toString());
+    }
 }

@@ -31,7 +31,7 @@ final class ConsolePhase implements Phase {
                 Wants=network-online.target
 
                 [Service]
-                ExecStart=%s/bin/kubestead console port=%d
+                ExecStart=%s/bin/kubestead console port=%d%s
                 Restart=always
                 RestartSec=5
                 NoNewPrivileges=yes
@@ -39,7 +39,8 @@ final class ConsolePhase implements Phase {
 
                 [Install]
                 WantedBy=multi-user.target
-                """.formatted(settings.port(), AgentPhase.HOME, settings.port());
+                """.formatted(settings.port(), AgentPhase.HOME, settings.port(),
+                        settings.sshIdentityValue().map(p -> " ssh-identity=" + p).orElse(""));
     }
 
     @Override
