@@ -397,11 +397,30 @@ public final class SshAdds {
                     accept = Map.copyOf(confirmed);
                 }
                 // only the key the operator saw is accepted (and recorded): one swapped since is refused
-                KnownHostsFile known = new KnownHostsFile(settings.knownHosts(), (h, type, fp) -> fp.equals(accept.get(h)));
+                Map<String, String> swapped = new java.util.concurrent.ConcurrentHashMap<>();
+                KnownHostsFile known = new KnownHostsFile(settings.knownHosts(), (h, type, fp) -> {
+                    if (fp.equals(accept.get(h))) {
+                        return true;
+                    }
+                    if (accept.containsKey(h)) {
+                        swapped.put(h, type + " " + fp);
+                    }
+                    return false;
+                });
                 SshClient client = new SshClient(known, new SshCredentials(settings.identities(), secrets()),
                         settings.connectTimeout());
                 added = new NodeAdder(client, clock).add(new NodeAddRequest(go, material, settings.parallel(),
-                        settings.extraWords()), listener);
+                        settings.extraWords()), listener).stream().map(r -> {
+                            String now = swapped.get(r.target().knownHostsName());
+                            if (now == null || r.outcome() != HostResult.Outcome.HOST_KEY_REFUSED) {
+                                return r;
+                            }
+                            String why = r.target().knownHostsName() + ": the host now shows " + now + ", not the key"
+                                    + " confirmed (" + accept.get(r.target().knownHostsName()) + "): refused; check the"
+                                    + " host before you add it again";
+                            listener.line(r.target(), why);
+                            return new HostResult(r.target(), r.role(), r.outcome(), r.exitCode(), why, r.took());
+                        }).toList();
             }
             List<HostResult> all = new ArrayList<>();
             var it = added.iterator();

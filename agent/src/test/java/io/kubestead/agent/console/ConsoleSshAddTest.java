@@ -228,6 +228,85 @@ class ConsoleSshAddTest {
         assertFalse(Files.exists(dryRunDir(SshTarget.parse(second.address() + ":" + second.port(), "root"))));
     }
 
+    @Test
+    void aKeySwappedAfterItWasConfirmedIsRefusedAndNotRecorded() throws Exception {
+        start(List.of(hosts.clientKey()));
+        // one address whose first connection (the look at its key) reaches one sshd, and later ones another
+        try (Forwarder f = new Forwarder(first, second)) {
+            Map<String, String> s = signIn();
+            String name = "[127.0.0.1]:" + f.port();
+            String job = add(s, List.of("root@127.0.0.1:" + f.port()), "worker", null);
+            JsonNode waiting = until(s, job, "confirm");
+            assertEquals(fingerprint(first), waiting.path("confirm").path(0).path("fingerprint").asText());
+            assertEquals(200, confirm(s, job, Map.of(name, fingerprint(first))).status());
+            JsonNode done = until(s, job, "done");
+            JsonNode r = done.path("results").path(0);
+            assertEquals("host-key-refused", r.path("result").asText(), lines(done));
+            assertEquals(name + ": the host now shows ssh-ed25519 " + fingerprint(second) + ", not the key confirmed ("
+                    + fingerprint(first) + "): refused; check the host before you add it again", r.path("detail").asText());
+            assertFalse(Files.exists(knownHosts), "neither key recorded");
+            assertFalse(lines(done).contains("copied install.sh"), lines(done));
+        }
+    }
+
+    /** A TCP forwarder on loopback: the first connection goes to {@code first}, every later one to {@code then}. */
+    static final class Forwarder implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final List<java.net.Socket> open = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Forwarder(SshHosts.SshHost first, SshHosts.SshHost then) throws Exception {
+            Thread t = new Thread(() -> {
+                int n = 0;
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket in = server.accept();
+                        SshHosts.SshHost to = n++ == 0 ? first : then;
+                        java.net.Socket out = new java.net.Socket(to.address(), to.port());
+                        open.add(in);
+                        open.add(out);
+                        pump(in, out);
+                        pump(out, in);
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "forwarder");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private static void pump(java.net.Socket from, java.net.Socket to) {
+            Thread t = new Thread(() -> {
+                try {
+                    from.getInputStream().transferTo(to.getOutputStream());
+                } catch (java.io.IOException e) {
+                    // one side closed
+                }
+                try {
+                    to.shutdownOutput();
+                } catch (java.io.IOException e) {
+                    // closed already
+                }
+            }, "forwarder-pump");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            synchronized (open) {
+                for (java.net.Socket x : open) {
+                    x.close();
+                }
+            }
+        }
+    }
+
     // --- password
 
     @Test
