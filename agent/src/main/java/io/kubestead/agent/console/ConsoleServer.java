@@ -25,12 +25,14 @@ import javax.net.ssl.SSLContext;
  * (cookie {@value #COOKIE}: HttpOnly, Secure, SameSite=Strict), and every change also the session's CSRF token in
  * {@value #CSRF_HEADER}. Calls that change something take JSON only and, from a browser, only from this origin.
  * Password sign-ins pass {@link SignInLimiter} before the hash is computed; a client certificate from the cluster CA
- * with the admin identity ({@link AdminCertificate}) signs in without a password.
+ * with the admin identity ({@link AdminCertificate}) signs in without a password. Adding hosts over SSH is a job of
+ * {@link SshAdds}: started and its host keys confirmed by changes (/api/ssh/add, /api/ssh/confirm), its progress
+ * read by polling (/api/ssh/job?id=JOB&amp;since=LINE).
  */
 public final class ConsoleServer implements AutoCloseable {
     public static final String COOKIE = "__Host-kubestead-session";
     public static final String CSRF_HEADER = "X-CSRF-Token";
-    /** Larger request bodies are refused (a sign-in or an Add Node request is a few dozen bytes). */
+    /** Larger request bodies are refused (a sign-in or an Add Node request is a few dozen bytes, an SSH add a few hundred). */
     public static final int MAX_BODY = 4096;
     /** How long the Cluster page's data is reused before the cluster is asked again. */
     static final Duration LOOK_REUSE = Duration.ofSeconds(5);

@@ -27,8 +27,8 @@ import java.util.Optional;
 
 /**
  * The console as {@code kubestead console} runs it on a master: its certificate from the cluster CA, the password
- * hash on disk, the Cluster page from {@link StatusCollector} (the look {@code kubestead status} takes), and join
- * commands from {@link HostJoinOffers}.
+ * hash on disk, the Cluster page from {@link StatusCollector} (the look {@code kubestead status} takes), join
+ * commands from {@link HostJoinOffers}, and Add over SSH ({@link SshAdds}) with the join material node add uses.
  */
 public final class ConsoleService {
     private ConsoleService() {
