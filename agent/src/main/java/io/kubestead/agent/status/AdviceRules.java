@@ -66,10 +66,10 @@ public final class AdviceRules {
             List<String> over = new ArrayList<>();
             long cpu = percent(n.requested().cpuMillis(), n.allocatable().cpuMillis());
             long mem = percent(n.requested().memoryBytes(), n.allocatable().memoryBytes());
-            if (cpu > CAPACITY_PERCENT) {
+            if (over(n.requested().cpuMillis(), n.allocatable().cpuMillis())) {
                 over.add("CPU " + cpu + "% (" + n.requested().cpuMillis() + "m of " + n.allocatable().cpuMillis() + "m)");
             }
-            if (mem > CAPACITY_PERCENT) {
+            if (over(n.requested().memoryBytes(), n.allocatable().memoryBytes())) {
                 over.add("memory " + mem + "% (" + mib(n.requested().memoryBytes()) + " of "
                         + mib(n.allocatable().memoryBytes()) + ")");
             }
@@ -138,8 +138,14 @@ public final class AdviceRules {
         }
     }
 
+    /** Exactly above the threshold (75.4% is above 75%, though printed as 75%). */
+    private static boolean over(long part, long whole) {
+        return whole > 0 && java.math.BigInteger.valueOf(part).multiply(java.math.BigInteger.valueOf(100))
+                .compareTo(java.math.BigInteger.valueOf(whole).multiply(java.math.BigInteger.valueOf(CAPACITY_PERCENT))) > 0;
+    }
+
     private static long percent(long part, long whole) {
-        return whole <= 0 ? 0 : Math.round(100.0 * part / whole);
+        return whole <= 0 ? 0 : (long) Math.floor(100.0 * part / whole);
     }
 
     private static String mib(long bytes) {
