@@ -47,6 +47,7 @@ public final class KubesteadCommand implements Runnable {
                 new Sub("set-endpoint", () -> new SetEndpointCommand(env), c -> c.setUnmatchedOptionsArePositionalParams(true)),
                 new Sub("lb-sync", () -> new LbSyncCommand(env)),
                 new Sub("status", () -> new StatusCommand(env)),
+                new Sub("node", () -> new NodeCommand(env)),
                 new Sub("bundle-serve", () -> new BundleServeCommand(env)),
                 new Sub("certs", () -> CertsCommand.commandLine(env)),
                 new Sub("preflight", () -> new PreflightCommand(env), c -> c.setUnmatchedOptionsArePositionalParams(false)),

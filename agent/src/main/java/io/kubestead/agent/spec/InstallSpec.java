@@ -37,7 +37,8 @@ public record InstallSpec(
         Set<String> preflightIgnore,
         Duration tokenTtl,
         BundleTrust bundleTrust,
-        int bundleServerPort) {
+        int bundleServerPort,
+        Duration purgeAfter) {
 
     public InstallSpec {
         certSans = List.copyOf(certSans);
@@ -103,7 +104,13 @@ public record InstallSpec(
         m.put("preflightIgnore", preflightIgnore.stream().sorted().toList());
         m.put("tokenTtl", tokenTtl.toString());
         m.put("bundleServerPort", bundleServerPort);
+        m.put("purgeAfter", purgeAfter.toString());
         return m;
+    }
+
+    /** Whether NotReady nodes are purged automatically (purge-after=, never without ha). */
+    public boolean purgesLostNodes() {
+        return !purgeAfter.isZero();
     }
 
     /** The user's balancer, when the mode is external. */
