@@ -96,7 +96,8 @@ final class NodeCommand implements Callable<Integer> {
             }
             Host host = env.realHost().apply(new ActionLog());
             KubeApi api = access.api(host);
-            NodePurge purge = new NodePurge(api, access.etcd(host), PortProbe.tcp(Duration.ofSeconds(2)), env.clock());
+            NodePurge purge = new NodePurge(api, access.etcd(host), PortProbe.tcp(Duration.ofSeconds(2)), env.clock(),
+                    io.kubestead.agent.join.Sleeper.system());
             try (RunLog log = RunLog.create(host, "node-purge", env.clock().instant())) {
                 env.out().println("Run log: " + log.file());
                 Consumer<String> say = line -> {
@@ -148,7 +149,8 @@ final class NodeCommand implements Callable<Integer> {
             Host host = env.realHost().apply(new ActionLog());
             KubeApi api = access.api(host);
             String self = identity != null ? identity : env.facts().hostName();
-            NodePurge purge = new NodePurge(api, access.etcd(host), PortProbe.tcp(Duration.ofSeconds(2)), env.clock());
+            NodePurge purge = new NodePurge(api, access.etcd(host), PortProbe.tcp(Duration.ofSeconds(2)), env.clock(),
+                    io.kubestead.agent.join.Sleeper.system());
             LostNodePurger purger = new LostNodePurger(api, purge, new LeaseLock(api, env.clock(), LostNodePurger.LEASE),
                     env.clock());
             try (RunLog log = RunLog.create(host, "node-purge-lost", env.clock().instant())) {

@@ -8,6 +8,7 @@ import io.kubestead.agent.etcd.EtcdException;
 import io.kubestead.agent.etcd.EtcdMember;
 import io.kubestead.agent.join.KubeApi;
 import io.kubestead.agent.join.QuorumGuard;
+import io.kubestead.agent.join.Sleeper;
 import io.kubestead.agent.status.NodeReader;
 import io.kubestead.agent.status.NodeStatus;
 import io.kubestead.agent.status.Resources;
@@ -38,18 +39,21 @@ public final class NodePurge {
     public static final int KUBELET_PORT = 10250;
     public static final int API_PORT = 6443;
     public static final int ETCD_PEER_PORT = 2380;
+    static final Duration MEMBER_REMOVAL_RETRY = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubeApi api;
     private final EtcdClient etcd;
     private final PortProbe ports;
     private final Clock clock;
+    private final Sleeper sleeper;
 
-    public NodePurge(KubeApi api, EtcdClient etcd, PortProbe ports, Clock clock) {
+    public NodePurge(KubeApi api, EtcdClient etcd, PortProbe ports, Clock clock, Sleeper sleeper) {
         this.api = api;
         this.etcd = etcd;
         this.ports = ports;
         this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     /** Looks, changes nothing. */
@@ -147,15 +151,8 @@ public final class NodePurge {
         PurgeRecord.add(api, entry);
         say.accept("recorded the purge in " + PurgeRecord.NAMESPACE + "/" + PurgeRecord.NAME);
         if (check.member().isPresent()) {
-            EtcdMember m = check.member().get();
-            try {
-                etcd.remove(m.id());
-            } catch (EtcdException e) {
-                if (!e.getMessage().contains("member not found")) {
-                    throw e;
-                }
-            }
-            say.accept("removed etcd member " + m.label());
+            removeMember(check.member().get());
+            say.accept("removed etcd member " + check.member().get().label());
         }
         if (api.delete("/api/v1/nodes/" + check.name())) {
             say.accept("deleted Node " + check.name());
@@ -167,6 +164,30 @@ public final class NodePurge {
         event(check, entry, force && !check.safe());
         say.accept("posted Event 'NodePurged' for " + check.name() + " in namespace default");
         return entry;
+    }
+
+    /** etcd refuses membership changes for 5 s after a peer (re)connects ("unhealthy cluster"): retried 30 s. */
+    private void removeMember(EtcdMember m) {
+        Instant deadline = clock.instant().plus(MEMBER_REMOVAL_RETRY);
+        while (true) {
+            try {
+                etcd.remove(m.id());
+                return;
+            } catch (EtcdException e) {
+                if (e.getMessage().contains("member not found")) {
+                    return; // removed by an earlier run that stopped before deleting the Node
+                }
+                if (!e.getMessage().contains("unhealthy cluster") || clock.instant().isAfter(deadline)) {
+                    throw new EtcdException("could not remove etcd member " + m.label() + ": " + e.getMessage(), e);
+                }
+                try {
+                    sleeper.sleep(Duration.ofMillis(500));
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw new EtcdException("interrupted removing etcd member " + m.label(), x);
+                }
+            }
+        }
     }
 
     private void event(PurgeCheck check, PurgeRecord.Entry entry, boolean forced) {
