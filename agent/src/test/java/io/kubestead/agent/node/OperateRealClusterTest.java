@@ -331,10 +331,17 @@ class OperateRealClusterTest {
     @Test
     @Order(5)
     void theElectedPurgerPurgesNodesLostLongerThanPurgeAfter() throws Exception {
+        // the timer's check (written by the install's post/purge-lost), with the real kubectl against this API server:
+        // without the setting it stops before the JVM; with it and a node not Ready it starts the JVM (absent here)
+        io.kubestead.agent.host.ExecResult off = master.run(Duration.ofMinutes(1), "sh", PurgeUnits.CHECK);
+        assertEquals(0, off.exitCode(), off.stderr());
         admin.create("/api/v1/namespaces/kube-system/configmaps", (ObjectNode) JSON.readTree(PurgeSettings.manifest(Duration.ofHours(1))));
         Instant now = Instant.now();
         postNode("w-old", false, subnet + "203", "Unknown", now.minusSeconds(7300), now.minusSeconds(7200), "2", "4Gi");
         postNode("w-new", false, subnet + "204", "Unknown", now.minusSeconds(700), now.minusSeconds(600), "2", "4Gi");
+        io.kubestead.agent.host.ExecResult on = master.run(Duration.ofMinutes(1), "sh", PurgeUnits.CHECK);
+        assertEquals(127, on.exitCode(), on.stdout() + on.stderr());
+        assertTrue(on.stderr().contains("/opt/kubestead/bin/kubestead"), on.stderr());
         LeaseLock purgerLease = new LeaseLock(admin, Clock.systemUTC(), LostNodePurger.LEASE);
         assertTrue(purgerLease.tryAcquire("cp-x", Duration.ofMinutes(5)).acquired());
 
