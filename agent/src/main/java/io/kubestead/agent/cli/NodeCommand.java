@@ -109,6 +109,15 @@ final class NodeCommand implements Callable<Integer> {
                     log.line(line);
                 };
                 PurgeCheck check = purge.check(name);
+                if (!check.exists()) {
+                    // a purge run again after it finished: nothing left, and the record says so
+                    var done = io.kubestead.agent.node.PurgeRecord.find(api, name);
+                    if (done.isPresent()) {
+                        say.accept("nothing to do: " + done.get().sentence());
+                        return 0;
+                    }
+                    throw new SpecException("no node and no etcd member named " + name + " ('kubectl get nodes' lists the nodes)");
+                }
                 log.line("checked " + name + ": node " + (check.node().isPresent() ? "present" : "absent") + ", etcd member "
                         + check.member().map(m -> m.label()).orElse("none") + ", answers: " + check.signsOfLife()
                         + ", quorum: " + check.quorumProblem().orElse("ok"));
