@@ -10,7 +10,7 @@ import io.kubestead.agent.lb.LbSettings;
 import io.kubestead.agent.lb.Master;
 import io.kubestead.agent.lb.NodeBalancer;
 import io.kubestead.agent.lb.Vip;
-import io.kubestead.agent.node.PurgeRecord;
+import io.kubestead.agent.status.PurgeRecord;
 import io.kubestead.agent.spec.LoadBalancer;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -111,7 +111,7 @@ final class NodeCommand implements Callable<Integer> {
                 PurgeCheck check = purge.check(name);
                 if (!check.exists()) {
                     // a purge run again after it finished: nothing left, and the record says so
-                    var done = io.kubestead.agent.node.PurgeRecord.find(api, name);
+                    var done = io.kubestead.agent.status.PurgeRecord.find(api, name);
                     if (done.isPresent()) {
                         say.accept("nothing to do: " + done.get().sentence());
                         return 0;

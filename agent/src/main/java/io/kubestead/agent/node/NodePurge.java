@@ -10,6 +10,7 @@ import io.kubestead.agent.join.KubeApi;
 import io.kubestead.agent.join.QuorumGuard;
 import io.kubestead.agent.join.Sleeper;
 import io.kubestead.agent.status.NodeReader;
+import io.kubestead.agent.status.PurgeRecord;
 import io.kubestead.agent.status.NodeStatus;
 import io.kubestead.agent.status.Resources;
 import java.net.URI;

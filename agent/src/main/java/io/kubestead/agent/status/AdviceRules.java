@@ -31,6 +31,23 @@ public final class AdviceRules {
         return out;
     }
 
+    /**
+     * A purged node whose Node came back after the purge: its kubelet registered it again (as a plain node: a kubelet
+     * may not give itself the control-plane role), on a host that still holds its old cluster state.
+     */
+    public static List<Advice> purgedNodesBack(List<NodeStatus> nodes, List<PurgeRecord.Entry> purged) {
+        List<Advice> out = new ArrayList<>();
+        for (PurgeRecord.Entry p : purged) {
+            nodes.stream().filter(n -> n.name().equals(p.node()) && n.created().isAfter(p.purgedAt())).findFirst()
+                    .ifPresent(n -> out.add(new Advice(Advice.Kind.PURGED_NODE_BACK, n.name(),
+                            "run 'kubestead reset' on " + n.name() + ", then join it again with a fresh"
+                                    + " 'kubestead join-script " + (p.etcdMember().isEmpty() ? "worker" : "master") + "'",
+                            p.sentence() + ", and its kubelet registered it again at " + n.created()
+                                    + "; it keeps its old state and may take workloads")));
+        }
+        return out;
+    }
+
     static void masterCount(List<NodeStatus> nodes, List<Advice> out) {
         int masters = (int) nodes.stream().filter(NodeStatus::master).count();
         if (masters == 0) {

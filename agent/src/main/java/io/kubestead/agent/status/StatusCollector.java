@@ -91,7 +91,9 @@ public final class StatusCollector {
             JsonNode nodes = api.get("/api/v1/nodes").orElseThrow();
             JsonNode pods = api.get("/api/v1/pods?fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed")
                     .orElseThrow();
-            return NodeReader.read(nodes, pods);
+            List<NodeStatus> read = NodeReader.read(nodes, pods);
+            problems.addAll(AdviceRules.purgedNodesBack(read, PurgeRecord.all(api)));
+            return read;
         } catch (KubeApiException | java.util.NoSuchElementException e) {
             problems.add(new Advice(Advice.Kind.API_UNREACHABLE, "api", "check kube-apiserver on this master",
                     "the nodes could not be listed: " + e.getMessage()));

@@ -32,6 +32,7 @@ import io.kubestead.agent.realcluster.RealControlPlane;
 import io.kubestead.agent.realcluster.TestBridge;
 import io.kubestead.agent.spec.LoadBalancer;
 import io.kubestead.agent.spec.Prompter;
+import io.kubestead.agent.status.PurgeRecord;
 import io.kubestead.agent.upstream.UpstreamBinaries;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -225,6 +226,16 @@ class OperateRealClusterTest {
             assertTrue(System.nanoTime() < deadline, "the pod of the purged node is still there");
             Thread.sleep(1000);
         }
+
+        // w-gone's host comes back and its kubelet registers it again: status says to reset it and join it again
+        Thread.sleep(1100); // creation times have whole seconds
+        postNode("w-gone", false, subnet + "202", "True", Instant.now(), Instant.now(), "2", "4Gi");
+        out = new StringWriter();
+        assertEquals(1, Main.run(env(out, new StringWriter(), true, master.address()), "status", "-o", "json",
+                "--api-server", controlPlane.apiServer().toString(), "--etcd-endpoint", "https://" + master.address() + ":2379"));
+        JsonNode back = find(JSON.readTree(out.toString()).path("advice"), "kind", "PURGED_NODE_BACK");
+        assertEquals("w-gone", back.path("subject").asText());
+        assertTrue(back.path("advice").asText().contains("kubestead reset"), back.toString());
     }
 
     // --- purging a master: etcd quorum, the balancers' source of truth, the master that comes back

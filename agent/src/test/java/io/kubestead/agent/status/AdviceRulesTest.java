@@ -114,6 +114,19 @@ class AdviceRulesTest {
     }
 
     @Test
+    void aPurgedNodeThatRegisteredAgainIsToldToResetAndRejoin() {
+        NodeStatus back = master("cp-3", false, 0); // created 3 days before NOW
+        PurgeRecord.Entry before = new PurgeRecord.Entry("cp-3", NOW.minus(Duration.ofDays(4)), "test", "10.0.0.3", "abc");
+        PurgeRecord.Entry after = new PurgeRecord.Entry("cp-3", NOW.minus(Duration.ofDays(1)), "test", "10.0.0.3", "abc");
+        List<Advice> a = AdviceRules.purgedNodesBack(List.of(back), List.of(before));
+        assertEquals(List.of(Advice.Kind.PURGED_NODE_BACK), a.stream().map(Advice::kind).toList());
+        assertTrue(a.get(0).advice().contains("kubestead join-script master"), a.get(0).advice());
+        assertTrue(a.get(0).reason().startsWith("cp-3 was purged from the cluster at"), a.get(0).reason());
+        // the Node is older than the purge record: not a comeback (a record of an earlier purge of that name)
+        assertEquals(List.of(), AdviceRules.purgedNodesBack(List.of(back), List.of(after)));
+    }
+
+    @Test
     void failuresTolerableCountsHealthyVotersAboveQuorum() {
         assertEquals(1, HEALTHY_ETCD.failuresTolerable());
         assertEquals(2, etcd(member("a", true, true), member("b", true, false), member("c", true, false),

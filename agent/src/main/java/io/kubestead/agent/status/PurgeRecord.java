@@ -1,4 +1,4 @@
-package io.kubestead.agent.node;
+package io.kubestead.agent.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +9,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The purged nodes, kept in the ConfigMap {@code kube-system/kubestead-purged-nodes} (one key per node name, a JSON
+ * The purged nodes (written by {@code kubestead node purge}, read by status and by lb-sync on a master that comes
+ * back), kept in the ConfigMap {@code kube-system/kubestead-purged-nodes} (one key per node name, a JSON
  * value: when, by whom, its address and etcd member), so a master that comes back can be told what happened to it
  * and what to do.
  */
@@ -55,6 +56,14 @@ public final class PurgeRecord {
                 }
             }
         }
+    }
+
+    /** Every recorded purge; empty when nothing was ever purged. */
+    public static java.util.List<Entry> all(KubeApi api) {
+        java.util.List<Entry> out = new java.util.ArrayList<>();
+        api.get(PATH).ifPresent(cm -> cm.path("data").fields().forEachRemaining(e ->
+                parse(e.getKey(), e.getValue().asText("")).ifPresent(out::add)));
+        return out;
     }
 
     public static Optional<Entry> find(KubeApi api, String node) {
