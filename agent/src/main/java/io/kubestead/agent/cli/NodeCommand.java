@@ -53,7 +53,7 @@ final class NodeCommand implements Callable<Integer> {
         KubeApi api(Host host) {
             byte[] admin = host.readFile(StatusCollector.ADMIN_CONF).orElseThrow(() -> new SpecException(
                     StatusCollector.ADMIN_CONF + " is missing: run this on a master"));
-            return HttpKubeApi.fromKubeconfig(admin, Optional.ofNullable(apiServer), StatusCollector.TIMEOUT);
+            return HttpKubeApi.fromKubeconfig(admin, Optional.ofNullable(apiServer), StatusCollector.API_TIMEOUT);
         }
 
         EtcdClient etcd(Host host) {

@@ -59,15 +59,20 @@ public final class LostNodePurger {
                 if (n.name().equals(self) || lost.isEmpty() || lost.get().compareTo(after) < 0) {
                     continue;
                 }
-                PurgeCheck check = purge.check(n.name());
-                if (!check.safe()) {
-                    warn.accept("not purging " + n.name() + " (not Ready for " + Durations.human(lost.get()) + "): "
-                            + String.join("; ", check.refusals()));
-                    continue;
+                try {
+                    PurgeCheck check = purge.check(n.name());
+                    if (!check.safe()) {
+                        warn.accept("not purging " + n.name() + " (not Ready for " + Durations.human(lost.get()) + "): "
+                                + String.join("; ", check.refusals()));
+                        continue;
+                    }
+                    purge.purge(check, false, "automatic purge by " + self + ": not Ready for "
+                            + Durations.human(lost.get()) + ", purge-after=" + Durations.human(after), say, warn);
+                    purged.add(n.name());
+                } catch (RuntimeException e) {
+                    // one node's failure (etcd refusing, the API) must not keep the round from the others
+                    warn.accept("could not purge " + n.name() + ": " + e.getMessage());
                 }
-                purge.purge(check, false, "automatic purge by " + self + ": not Ready for " + Durations.human(lost.get())
-                        + ", purge-after=" + Durations.human(after), say, warn);
-                purged.add(n.name());
             }
         } finally {
             lock.release(self);

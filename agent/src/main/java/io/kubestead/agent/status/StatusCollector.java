@@ -37,21 +37,31 @@ public final class StatusCollector {
     public static final String ETCD_CLIENT_CERT = "/etc/kubernetes/pki/etcd/healthcheck-client.crt";
     public static final String ETCD_CLIENT_KEY = "/etc/kubernetes/pki/etcd/healthcheck-client.key";
     public static final URI LOCAL_ETCD = URI.create("https://127.0.0.1:2379");
-    /** Small: every request is on this host's network, and a dead peer must not stall the report. */
+    /** Small: every probe is on this host's network, and a dead peer must not stall the report. */
     public static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /** The API server may take longer for a page of a large cluster's pods. */
+    public static final Duration API_TIMEOUT = Duration.ofSeconds(15);
+    /** Pods are listed in pages, so no single answer of a large cluster nears HttpKubeApi's bound. */
+    static final int PAGE = 500;
 
     private final Host host;
     private final KubeApi api;
     private final EtcdClient etcd;
     private final BackendProbe probe;
     private final Clock clock;
+    private final int page;
 
     public StatusCollector(Host host, KubeApi api, EtcdClient etcd, BackendProbe probe, Clock clock) {
+        this(host, api, etcd, probe, clock, PAGE);
+    }
+
+    StatusCollector(Host host, KubeApi api, EtcdClient etcd, BackendProbe probe, Clock clock, int page) {
         this.host = host;
         this.api = api;
         this.etcd = etcd;
         this.probe = probe;
         this.clock = clock;
+        this.page = page;
     }
 
     /**
@@ -64,7 +74,7 @@ public final class StatusCollector {
         byte[] admin = host.readFile(ADMIN_CONF).orElseThrow(() -> new SpecException(ADMIN_CONF
                 + " is missing: run this on a master"));
         String ca = host.readString(CLUSTER_CA).orElseThrow(() -> new SpecException(CLUSTER_CA + " is missing: run this on a master"));
-        KubeApi api = HttpKubeApi.fromKubeconfig(admin, apiServer, TIMEOUT);
+        KubeApi api = HttpKubeApi.fromKubeconfig(admin, apiServer, API_TIMEOUT);
         EtcdClient etcd = new EtcdClient(List.of(etcdEndpoint), PemTls.mutual(read(host, ETCD_CA), read(host, ETCD_CLIENT_CERT),
                 read(host, ETCD_CLIENT_KEY)), TIMEOUT);
         return new StatusCollector(host, api, etcd, BackendProbe.trusting(ca, TIMEOUT), clock);
@@ -89,9 +99,7 @@ public final class StatusCollector {
     private List<NodeStatus> nodes(List<Advice> problems) {
         try {
             JsonNode nodes = api.get("/api/v1/nodes").orElseThrow();
-            JsonNode pods = api.get("/api/v1/pods?fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed")
-                    .orElseThrow();
-            List<NodeStatus> read = NodeReader.read(nodes, pods);
+            List<NodeStatus> read = NodeReader.read(nodes, pods());
             problems.addAll(AdviceRules.purgedNodesBack(read, PurgeRecord.all(api)));
             return read;
         } catch (KubeApiException | java.util.NoSuchElementException e) {
@@ -99,6 +107,24 @@ public final class StatusCollector {
                     "the nodes could not be listed: " + e.getMessage()));
             return List.of();
         }
+    }
+
+    /** Every pod that still holds its requests (neither Succeeded nor Failed), page by page, as one list. */
+    private JsonNode pods() {
+        com.fasterxml.jackson.databind.node.ObjectNode all = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode items = all.putArray("items");
+        String next = "";
+        do {
+            JsonNode answer = api.get(podsPage(page, next)).orElseThrow();
+            answer.path("items").forEach(items::add);
+            next = answer.path("metadata").path("continue").asText("");
+        } while (!next.isEmpty());
+        return all;
+    }
+
+    static String podsPage(int limit, String next) {
+        return "/api/v1/pods?limit=" + limit + "&fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed"
+                + (next.isEmpty() ? "" : "&continue=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private BalancerStatus balancer(List<NodeStatus> nodes) {
