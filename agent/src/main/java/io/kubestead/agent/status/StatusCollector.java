@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Takes one {@link ClusterStatus} on a master: the nodes and pods from the API, etcd from its members, this node's
@@ -37,6 +38,7 @@ public final class StatusCollector {
     public static final String ETCD_CLIENT_CERT = "/etc/kubernetes/pki/etcd/healthcheck-client.crt";
     public static final String ETCD_CLIENT_KEY = "/etc/kubernetes/pki/etcd/healthcheck-client.key";
     public static final URI LOCAL_ETCD = URI.create("https://127.0.0.1:2379");
+    static final int ETCD_CLIENT_PORT = 2379;
     /** Small: every probe is on this host's network, and a dead peer must not stall the report. */
     public static final Duration TIMEOUT = Duration.ofSeconds(3);
     /** The API server may take longer for a page of a large cluster's pods. */
@@ -50,18 +52,30 @@ public final class StatusCollector {
     private final BackendProbe probe;
     private final Clock clock;
     private final int page;
+    private final Optional<Function<List<URI>, EtcdClient>> etcdVia;
 
     public StatusCollector(Host host, KubeApi api, EtcdClient etcd, BackendProbe probe, Clock clock) {
-        this(host, api, etcd, probe, clock, PAGE);
+        this(host, api, etcd, probe, clock, PAGE, Optional.empty());
     }
 
-    StatusCollector(Host host, KubeApi api, EtcdClient etcd, BackendProbe probe, Clock clock, int page) {
+    /**
+     * @param etcdVia an etcd client for other client URLs: when {@code etcd} (this master's own member) cannot be
+     *                asked, the members are asked through the other masters' addresses
+     */
+    public StatusCollector(Host host, KubeApi api, EtcdClient etcd, BackendProbe probe, Clock clock,
+                           Function<List<URI>, EtcdClient> etcdVia) {
+        this(host, api, etcd, probe, clock, PAGE, Optional.of(etcdVia));
+    }
+
+    StatusCollector(Host host, KubeApi api, EtcdClient etcd, BackendProbe probe, Clock clock, int page,
+                    Optional<Function<List<URI>, EtcdClient>> etcdVia) {
         this.host = host;
         this.api = api;
         this.etcd = etcd;
         this.probe = probe;
         this.clock = clock;
         this.page = page;
+        this.etcdVia = etcdVia;
     }
 
     /**
@@ -75,9 +89,10 @@ public final class StatusCollector {
                 + " is missing: run this on a master"));
         String ca = host.readString(CLUSTER_CA).orElseThrow(() -> new SpecException(CLUSTER_CA + " is missing: run this on a master"));
         KubeApi api = HttpKubeApi.fromKubeconfig(admin, apiServer, API_TIMEOUT);
-        EtcdClient etcd = new EtcdClient(List.of(etcdEndpoint), PemTls.mutual(read(host, ETCD_CA), read(host, ETCD_CLIENT_CERT),
-                read(host, ETCD_CLIENT_KEY)), TIMEOUT);
-        return new StatusCollector(host, api, etcd, BackendProbe.trusting(ca, TIMEOUT), clock);
+        javax.net.ssl.SSLContext etcdTls = PemTls.mutual(read(host, ETCD_CA), read(host, ETCD_CLIENT_CERT),
+                read(host, ETCD_CLIENT_KEY));
+        return new StatusCollector(host, api, new EtcdClient(List.of(etcdEndpoint), etcdTls, TIMEOUT),
+                BackendProbe.trusting(ca, TIMEOUT), clock, urls -> new EtcdClient(urls, etcdTls, TIMEOUT));
     }
 
     private static String read(Host host, String path) {
@@ -88,12 +103,28 @@ public final class StatusCollector {
         Instant now = clock.instant();
         List<Advice> problems = new ArrayList<>();
         List<NodeStatus> nodes = nodes(problems);
-        EtcdStatus etcdStatus = EtcdReader.read(etcd);
-        BalancerStatus balancer = balancer(nodes);
+        Optional<BalancerFile> file = balancerFile();
+        // the node name as the cluster knows it (the host may only know itself as "local")
+        String self = file.flatMap(BalancerFile::localMaster).orElse(host.name());
+        EtcdStatus etcdStatus = etcd(nodes, self);
+        BalancerStatus balancer = balancer(file, nodes);
         List<CertificateStatus> certs = certificates(now);
         List<Advice> advice = new ArrayList<>(problems);
         advice.addAll(AdviceRules.evaluate(nodes, etcdStatus, balancer, certs, now));
-        return new ClusterStatus(now, host.name(), nodes, etcdStatus, balancer, certs, joinScripts(), advice);
+        return new ClusterStatus(now, self, nodes, etcdStatus, balancer, certs, joinScripts(), advice);
+    }
+
+    /** From this master's etcd; when it cannot be asked, through the other masters' client URLs. */
+    private EtcdStatus etcd(List<NodeStatus> nodes, String self) {
+        EtcdStatus local = EtcdReader.read(etcd);
+        List<URI> others = nodes.stream().filter(NodeStatus::master).filter(n -> !n.name().equals(self))
+                .flatMap(n -> n.address().stream())
+                .map(a -> URI.create("https://" + new HostPort(a, ETCD_CLIENT_PORT) + "/")).toList();
+        if (local.reachable() || etcdVia.isEmpty() || others.isEmpty()) {
+            return local;
+        }
+        EtcdStatus remote = EtcdReader.read(etcdVia.get().apply(others));
+        return remote.reachable() ? remote : local;
     }
 
     private List<NodeStatus> nodes(List<Advice> problems) {
@@ -127,13 +158,15 @@ public final class StatusCollector {
                 + (next.isEmpty() ? "" : "&continue=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private BalancerStatus balancer(List<NodeStatus> nodes) {
-        Optional<BalancerFile> file;
+    private Optional<BalancerFile> balancerFile() {
         try {
-            file = BalancerFile.read(host);
+            return BalancerFile.read(host);
         } catch (IllegalStateException e) {
-            file = Optional.empty();
+            return Optional.empty();
         }
+    }
+
+    private BalancerStatus balancer(Optional<BalancerFile> file, List<NodeStatus> nodes) {
         List<BalancerStatus.BackendStatus> backends = new ArrayList<>();
         String mode = file.map(f -> f.loadBalancer().mode().name().toLowerCase()).orElse("unknown");
         String endpoint = "";

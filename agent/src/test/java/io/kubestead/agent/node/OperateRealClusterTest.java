@@ -260,6 +260,24 @@ class OperateRealClusterTest {
             String addr = java.net.URI.create(members.get(name).clientUrl()).getHost();
             postNode(name, true, addr, "Unknown", now.minusSeconds(7200), now.minusSeconds(7100), "4", "8Gi");
         }
+        // status on a master whose own etcd does not answer asks the members through the other masters' addresses
+        javax.net.ssl.SSLContext etcdTls = io.kubestead.agent.etcd.PemTls.mutual(etcd3.clientFiles().ca(),
+                etcd3.clientFiles().cert(), etcd3.clientFiles().key());
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        io.kubestead.agent.status.ClusterStatus seen = new io.kubestead.agent.status.StatusCollector(
+                new RootedHost(NODE, tree, master, new ActionLog()), admin,
+                new EtcdClient(List.of(java.net.URI.create("https://127.0.0.1:" + closed)), etcdTls, Duration.ofSeconds(2)),
+                hostPort -> new io.kubestead.agent.status.BackendProbe.Answer(true, "not probed"), Clock.systemUTC(),
+                urls -> new EtcdClient(urls, etcdTls, Duration.ofSeconds(3))).collect();
+        assertEquals(NODE, seen.collectedOn());
+        assertEquals(List.of("cp-a", "cp-b", "cp-c"), seen.etcd().members().stream()
+                .map(io.kubestead.agent.status.EtcdMemberStatus::name).sorted().toList());
+        assertEquals(1, seen.etcd().failuresTolerable(), seen.etcd().toString());
+        assertTrue(seen.etcd().leader().isPresent());
+
         EtcdClient all = etcd3.client(members.get("cp-a"), members.get("cp-b"), members.get("cp-c"));
         NodePurge purge = new NodePurge(admin, all, PortProbe.tcp(Duration.ofSeconds(2)), Clock.systemUTC(), Sleeper.system());
 

@@ -37,7 +37,7 @@ class StatusCollectorTest {
         EtcdClient etcd = new EtcdClient(List.of(URI.create("https://127.0.0.1:" + closed)), TrustAnyServer.context(),
                 Duration.ofSeconds(2));
         ClusterStatus s = new StatusCollector(new MemoryHost("m1"), api, etcd, hostPort -> new BackendProbe.Answer(true, "ready"),
-                Clock.fixed(StatusFixtures.NOW, ZoneOffset.UTC), 1).collect();
+                Clock.fixed(StatusFixtures.NOW, ZoneOffset.UTC), 1, java.util.Optional.empty()).collect();
         assertEquals(900, s.nodes().get(0).requested().cpuMillis(), "both pages counted");
         assertFalse(s.etcd().reachable());
         assertTrue(s.advice().stream().anyMatch(a -> a.kind() == Advice.Kind.ETCD_MEMBER_UNHEALTHY
