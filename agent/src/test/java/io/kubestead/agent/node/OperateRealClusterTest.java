@@ -13,12 +13,12 @@ import io.kubestead.agent.cli.Main;
 import io.kubestead.agent.etcd.EtcdClient;
 import io.kubestead.agent.etcd.EtcdMember;
 import io.kubestead.agent.etcd.EtcdTestCluster;
+import io.kubestead.agent.etcd.PemTls;
 import io.kubestead.agent.host.ActionLog;
 import io.kubestead.agent.host.HostFacts;
 import io.kubestead.agent.host.RootedHost;
 import io.kubestead.agent.join.ClusterNodes;
 import io.kubestead.agent.join.HttpKubeApi;
-import io.kubestead.agent.join.KubeApiException;
 import io.kubestead.agent.join.LeaseLock;
 import io.kubestead.agent.join.Sleeper;
 import io.kubestead.agent.lb.BalancerFile;
@@ -27,15 +27,22 @@ import io.kubestead.agent.lb.KeepalivedConfig;
 import io.kubestead.agent.lb.LbSettings;
 import io.kubestead.agent.lb.Master;
 import io.kubestead.agent.lb.Vip;
+import io.kubestead.agent.realcluster.ClusterObjects;
 import io.kubestead.agent.realcluster.NamespaceHost;
 import io.kubestead.agent.realcluster.RealControlPlane;
 import io.kubestead.agent.realcluster.TestBridge;
 import io.kubestead.agent.spec.LoadBalancer;
 import io.kubestead.agent.spec.Prompter;
+import io.kubestead.agent.status.BackendProbe;
+import io.kubestead.agent.status.ClusterStatus;
+import io.kubestead.agent.status.EtcdMemberStatus;
 import io.kubestead.agent.status.PurgeRecord;
+import io.kubestead.agent.status.StatusCollector;
 import io.kubestead.agent.upstream.UpstreamBinaries;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,6 +54,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -71,7 +79,6 @@ import org.junit.jupiter.api.io.TempDir;
 class OperateRealClusterTest {
     static final String NODE = "cp-1";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
 
     Path tmp;
     UpstreamBinaries.Release release = UpstreamBinaries.releases().get(0);
@@ -80,6 +87,7 @@ class OperateRealClusterTest {
     RealControlPlane controlPlane;
     Path tree;
     HttpKubeApi admin;
+    ClusterObjects objects;
     String subnet;
     EtcdTestCluster etcd3;
     Map<String, EtcdTestCluster.Node> members = new java.util.HashMap<>();
@@ -114,6 +122,7 @@ class OperateRealClusterTest {
                 "--config", io.kubestead.agent.kubeadm.KubeadmConfigRenderer.INIT_CONFIG_PATH));
         admin = HttpKubeApi.fromKubeconfig(Files.readAllBytes(tree.resolve("etc/kubernetes/admin.conf")),
                 Optional.of(controlPlane.apiServer()), Duration.ofSeconds(10));
+        objects = new ClusterObjects(admin, release.version());
     }
 
     @AfterAll
@@ -132,20 +141,20 @@ class OperateRealClusterTest {
     @Order(1)
     void statusShowsTheRealClusterWithAdviceAndExitsOne() throws Exception {
         Instant now = Instant.now();
-        postNode(NODE, true, master.address(), "True", now, now.minusSeconds(600), "4", "8Gi");
-        postNode("w-busy", false, subnet + "200", "True", now, now.minusSeconds(600), "2", "4Gi");
-        createPod("big", "w-busy", "1600m", "1Gi");
-        createPod("app", NODE, "100m", "64Mi");
+        objects.postNode(NODE, true, master.address(), "True", now, now.minusSeconds(600), "4", "8Gi");
+        objects.postNode("w-busy", false, subnet + "200", "True", now, now.minusSeconds(600), "2", "4Gi");
+        objects.createPod("big", "w-busy", "1600m", "1Gi");
+        objects.createPod("app", NODE, "100m", "64Mi");
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         assertEquals(1, Main.run(env(out, err, true, master.address()), "status", "-o", "json", "--api-server",
                 controlPlane.apiServer().toString(), "--etcd-endpoint", "https://" + master.address() + ":2379"), err.toString());
         JsonNode s = JSON.readTree(out.toString());
-        JsonNode cp = find(s.path("nodes"), "name", NODE);
+        JsonNode cp = ClusterObjects.find(s.path("nodes"), "name", NODE);
         assertEquals("master", cp.path("role").asText());
         assertEquals("True", cp.path("ready").asText());
-        JsonNode busy = find(s.path("nodes"), "name", "w-busy");
+        JsonNode busy = ClusterObjects.find(s.path("nodes"), "name", "w-busy");
         assertEquals("worker", busy.path("role").asText());
         assertEquals(1600, busy.path("requested").path("cpuMillis").asLong());
         assertEquals(2000, busy.path("allocatable").path("cpuMillis").asLong());
@@ -158,11 +167,11 @@ class OperateRealClusterTest {
         assertTrue(etcd.path("members").path(0).path("dbSizeBytes").asLong() > 0, etcd.toString());
         // the balancer as recorded for this master (external, its own address), each backend's /readyz probed
         assertEquals("external", s.path("balancer").path("mode").asText());
-        assertTrue(find(s.path("balancer").path("backends"), "name", NODE).path("healthy").asBoolean(), s.path("balancer").toString());
-        assertTrue(find(s.path("balancer").path("backends"), "name", "load-balancer").path("healthy").asBoolean());
-        long apiserver = find(s.path("certificates"), "name", "apiserver").path("remainingSeconds").asLong();
+        assertTrue(ClusterObjects.find(s.path("balancer").path("backends"), "name", NODE).path("healthy").asBoolean(), s.path("balancer").toString());
+        assertTrue(ClusterObjects.find(s.path("balancer").path("backends"), "name", "load-balancer").path("healthy").asBoolean());
+        long apiserver = ClusterObjects.find(s.path("certificates"), "name", "apiserver").path("remainingSeconds").asLong();
         assertTrue(apiserver > Duration.ofDays(360).toSeconds(), "apiserver certificate: " + apiserver);
-        assertTrue(find(s.path("joinScripts"), "role", "worker").path("present").asBoolean());
+        assertTrue(ClusterObjects.find(s.path("joinScripts"), "role", "worker").path("present").asBoolean());
         List<String> advice = new ArrayList<>();
         s.path("advice").forEach(a -> advice.add(a.path("kind").asText() + " " + a.path("subject").asText()));
         assertTrue(advice.containsAll(List.of("MASTER_COUNT cluster", "MASTERS_CARRY_WORKLOADS " + NODE,
@@ -183,10 +192,10 @@ class OperateRealClusterTest {
     @Order(2)
     void aWorkerThatStillAnswersIsRefusedAndALostOneIsPurged() throws Exception {
         Instant now = Instant.now();
-        postNode("w-live", false, subnet + "201", "True", now, now.minusSeconds(3600), "2", "4Gi");
-        nodeLease("w-live", now);
-        postNode("w-gone", false, subnet + "202", "Unknown", now.minusSeconds(7200), now.minusSeconds(7100), "2", "4Gi");
-        createPod("stuck", "w-gone", "100m", "64Mi");
+        objects.postNode("w-live", false, subnet + "201", "True", now, now.minusSeconds(3600), "2", "4Gi");
+        objects.nodeLease("w-live", now);
+        objects.postNode("w-gone", false, subnet + "202", "Unknown", now.minusSeconds(7200), now.minusSeconds(7100), "2", "4Gi");
+        objects.createPod("stuck", "w-gone", "100m", "64Mi");
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -201,7 +210,7 @@ class OperateRealClusterTest {
         assertTrue(out.toString().contains("deleted Node w-gone"), out.toString());
         assertTrue(admin.get("/api/v1/nodes/w-gone").isEmpty());
         JsonNode events = admin.get("/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dw-gone").orElseThrow();
-        JsonNode event = find(events.path("items"), "reason", "NodePurged");
+        JsonNode event = ClusterObjects.find(events.path("items"), "reason", "NodePurged");
         assertTrue(event.path("message").asText().startsWith("w-gone was purged from the cluster at"), event.toString());
         assertEquals("Node", event.path("involvedObject").path("kind").asText());
         assertTrue(PurgeRecord.find(admin, "w-gone").isPresent());
@@ -229,11 +238,11 @@ class OperateRealClusterTest {
 
         // w-gone's host comes back and its kubelet registers it again: status says to reset it and join it again
         Thread.sleep(1100); // creation times have whole seconds
-        postNode("w-gone", false, subnet + "202", "True", Instant.now(), Instant.now(), "2", "4Gi");
+        objects.postNode("w-gone", false, subnet + "202", "True", Instant.now(), Instant.now(), "2", "4Gi");
         out = new StringWriter();
         assertEquals(1, Main.run(env(out, new StringWriter(), true, master.address()), "status", "-o", "json",
                 "--api-server", controlPlane.apiServer().toString(), "--etcd-endpoint", "https://" + master.address() + ":2379"));
-        JsonNode back = find(JSON.readTree(out.toString()).path("advice"), "kind", "PURGED_NODE_BACK");
+        JsonNode back = ClusterObjects.find(JSON.readTree(out.toString()).path("advice"), "kind", "PURGED_NODE_BACK");
         assertEquals("w-gone", back.path("subject").asText());
         assertTrue(back.path("advice").asText().contains("kubestead reset"), back.toString());
     }
@@ -248,29 +257,29 @@ class OperateRealClusterTest {
         EtcdClient client = etcd3.client(members.get("cp-a"));
         for (String name : List.of("cp-b", "cp-c")) {
             EtcdTestCluster.Ports ports = etcd3.reservePorts(name);
-            EtcdMember learner = retry(() -> client.addLearner(ports.peerUrl()));
+            EtcdMember learner = ClusterObjects.retry(() -> client.addLearner(ports.peerUrl()));
             members.put(name, etcd3.startJoining(name, ports, client.members()));
-            retry(() -> {
+            ClusterObjects.retry(() -> {
                 client.promote(learner.id());
                 return learner;
             });
         }
         Instant now = Instant.now();
         for (String name : List.of("cp-a", "cp-b", "cp-c")) {
-            String addr = java.net.URI.create(members.get(name).clientUrl()).getHost();
-            postNode(name, true, addr, "Unknown", now.minusSeconds(7200), now.minusSeconds(7100), "4", "8Gi");
+            String addr = URI.create(members.get(name).clientUrl()).getHost();
+            objects.postNode(name, true, addr, "Unknown", now.minusSeconds(7200), now.minusSeconds(7100), "4", "8Gi");
         }
         // status on a master whose own etcd does not answer asks the members through the other masters' addresses
-        javax.net.ssl.SSLContext etcdTls = io.kubestead.agent.etcd.PemTls.mutual(etcd3.clientFiles().ca(),
+        SSLContext etcdTls = PemTls.mutual(etcd3.clientFiles().ca(),
                 etcd3.clientFiles().cert(), etcd3.clientFiles().key());
         int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        io.kubestead.agent.status.ClusterStatus seen = new io.kubestead.agent.status.StatusCollector(
+        ClusterStatus seen = new StatusCollector(
                 new RootedHost(NODE, tree, master, new ActionLog()), admin,
-                new EtcdClient(List.of(java.net.URI.create("https://127.0.0.1:" + closed)), etcdTls, Duration.ofSeconds(2)),
-                hostPort -> new io.kubestead.agent.status.BackendProbe.Answer(true, "not probed"), Clock.systemUTC(),
+                new EtcdClient(List.of(URI.create("https://127.0.0.1:" + closed)), etcdTls, Duration.ofSeconds(2)),
+                hostPort -> new BackendProbe.Answer(true, "not probed"), Clock.systemUTC(),
                 urls -> new EtcdClient(urls, etcdTls, Duration.ofSeconds(3))).collect();
         assertEquals(NODE, seen.collectedOn());
         assertEquals(List.of("cp-a", "cp-b", "cp-c"), seen.etcd().members().stream()
@@ -311,7 +320,7 @@ class OperateRealClusterTest {
 
         // what every node's lb-sync asks (kubectl for the control-plane Nodes) no longer names cp-c, so no balancer
         // backend and no keepalived peer list made from it does
-        String cAddress = java.net.URI.create(members.get("cp-c").clientUrl()).getHost();
+        String cAddress = URI.create(members.get("cp-c").clientUrl()).getHost();
         RootedHost host = new RootedHost(NODE, tree, master, new ActionLog());
         List<Master> masters = ClusterNodes.list(host, "/etc/kubernetes/admin.conf", true).stream()
                 .map(n -> new Master(n.name(), n.address())).sorted().toList();
@@ -333,7 +342,7 @@ class OperateRealClusterTest {
         }
         assertEquals(List.of("cp-a", "cp-b"), client.members().stream().map(EtcdMember::name).sorted().toList());
         assertTrue(client.members().stream().allMatch(client::healthy));
-        assertFalse(client.health(java.net.URI.create(back.clientUrl())), "the purged member does not serve");
+        assertFalse(client.health(URI.create(back.clientUrl())), "the purged member does not serve");
     }
 
     @Test
@@ -366,8 +375,8 @@ class OperateRealClusterTest {
         assertEquals(0, off.exitCode(), off.stderr());
         admin.create("/api/v1/namespaces/kube-system/configmaps", (ObjectNode) JSON.readTree(PurgeSettings.manifest(Duration.ofHours(1))));
         Instant now = Instant.now();
-        postNode("w-old", false, subnet + "203", "Unknown", now.minusSeconds(7300), now.minusSeconds(7200), "2", "4Gi");
-        postNode("w-new", false, subnet + "204", "Unknown", now.minusSeconds(700), now.minusSeconds(600), "2", "4Gi");
+        objects.postNode("w-old", false, subnet + "203", "Unknown", now.minusSeconds(7300), now.minusSeconds(7200), "2", "4Gi");
+        objects.postNode("w-new", false, subnet + "204", "Unknown", now.minusSeconds(700), now.minusSeconds(600), "2", "4Gi");
         io.kubestead.agent.host.ExecResult on = master.run(Duration.ofMinutes(1), "sh", PurgeUnits.CHECK);
         assertEquals(127, on.exitCode(), on.stdout() + on.stderr());
         assertTrue(on.stderr().contains("/opt/kubestead/bin/kubestead"), on.stderr());
@@ -412,87 +421,6 @@ class OperateRealClusterTest {
     private int purgeLost(StringWriter out, StringWriter err) {
         return Main.run(env(out, err, true, master.address()), "node", "purge-lost", "--identity", NODE, "--api-server",
                 controlPlane.apiServer().toString(), "--etcd-endpoint", "https://" + master.address() + ":2379");
-    }
-
-    /** A Node as its kubelet registers it and reports its status (created, then its status written). */
-    private void postNode(String name, boolean controlPlaneNode, String address, String ready, Instant heartbeat,
-                          Instant transition, String cpu, String memory) {
-        ObjectNode node = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Node");
-        ObjectNode labels = node.putObject("metadata").put("name", name).putObject("labels").put("kubernetes.io/hostname", name);
-        if (controlPlaneNode) {
-            labels.put(CONTROL_PLANE, "");
-        }
-        try {
-            admin.create("/api/v1/nodes", node);
-        } catch (KubeApiException e) {
-            if (!e.conflict()) {
-                throw e;
-            }
-        }
-        // the node controllers write to a new Node at once (taints, CIDRs): re-read on a conflict, as a kubelet does
-        for (int attempt = 1; ; attempt++) {
-            ObjectNode current = admin.get("/api/v1/nodes/" + name).orElseThrow();
-            ObjectNode status = current.putObject("status");
-            status.putObject("capacity").put("cpu", cpu).put("memory", memory).put("pods", "110");
-            status.putObject("allocatable").put("cpu", cpu).put("memory", memory).put("pods", "110");
-            status.putArray("addresses").addObject().put("type", "InternalIP").put("address", address);
-            status.putObject("nodeInfo").put("kubeletVersion", release.version());
-            status.putArray("conditions").addObject().put("type", "Ready").put("status", ready)
-                    .put("reason", ready.equals("True") ? "KubeletReady" : "NodeStatusUnknown")
-                    .put("lastHeartbeatTime", heartbeat.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
-                    .put("lastTransitionTime", transition.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-            try {
-                admin.update("/api/v1/nodes/" + name + "/status", current);
-                return;
-            } catch (KubeApiException e) {
-                if (!e.conflict() || attempt >= 10) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** The kubelet's heartbeat: its Lease in kube-node-lease. */
-    private void nodeLease(String name, Instant renewed) {
-        ObjectNode lease = JSON.createObjectNode().put("apiVersion", "coordination.k8s.io/v1").put("kind", "Lease");
-        lease.putObject("metadata").put("name", name).put("namespace", "kube-node-lease");
-        lease.putObject("spec").put("holderIdentity", name).put("leaseDurationSeconds", 40)
-                .put("renewTime", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
-                        .withZone(java.time.ZoneOffset.UTC).format(renewed));
-        admin.create("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", lease);
-    }
-
-    /** A pod bound to a node (as the scheduler binds it) with these requests; retried until the default ServiceAccount exists. */
-    private void createPod(String name, String node, String cpu, String memory) throws Exception {
-        ObjectNode pod = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
-        pod.putObject("metadata").put("name", name).put("namespace", "default");
-        ObjectNode spec = pod.putObject("spec").put("nodeName", node);
-        spec.putArray("containers").addObject().put("name", "c").put("image", "registry.k8s.io/pause:3.10")
-                .putObject("resources").putObject("requests").put("cpu", cpu).put("memory", memory);
-        retry(() -> admin.create("/api/v1/namespaces/default/pods", pod));
-    }
-
-    private static <T> T retry(java.util.concurrent.Callable<T> call) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                return call.call();
-            } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
-    }
-
-    private static JsonNode find(JsonNode array, String field, String value) {
-        for (JsonNode n : array) {
-            if (n.path(field).asText().equals(value)) {
-                return n;
-            }
-        }
-        throw new AssertionError("no " + field + "=" + value + " in " + array);
     }
 
     private CliEnvironment env(StringWriter out, StringWriter err, boolean root, String address) {
