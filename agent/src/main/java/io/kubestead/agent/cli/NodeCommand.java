@@ -62,6 +62,16 @@ final class NodeCommand implements Callable<Integer> {
                     StatusCollector.TIMEOUT);
         }
 
+        /** This master's node name: the one its balancer record keeps, else the host name. */
+        static String self(Host host, CliEnvironment env) {
+            try {
+                return io.kubestead.agent.lb.BalancerFile.read(host).flatMap(io.kubestead.agent.lb.BalancerFile::localMaster)
+                        .orElse(env.facts().hostName());
+            } catch (IllegalStateException e) {
+                return env.facts().hostName();
+            }
+        }
+
         private static String read(Host host, String path) {
             return host.readString(path).orElseThrow(() -> new SpecException(path + " is missing: run this on a master"));
         }
@@ -95,6 +105,10 @@ final class NodeCommand implements Callable<Integer> {
                 throw new SpecException("node name " + Shown.quoted(name) + " is not a valid node name (lowercase RFC 1123)");
             }
             Host host = env.realHost().apply(new ActionLog());
+            if (name.equals(Access.self(host, env))) {
+                throw new SpecException(name + " is the node this runs on: purge it from another master, or leave the"
+                        + " cluster with 'kubestead reset' here");
+            }
             KubeApi api = access.api(host);
             NodePurge purge = new NodePurge(api, access.etcd(host), PortProbe.tcp(Duration.ofSeconds(2)), env.clock(),
                     io.kubestead.agent.join.Sleeper.system());
@@ -122,7 +136,7 @@ final class NodeCommand implements Callable<Integer> {
                         + check.member().map(m -> m.label()).orElse("none") + ", answers: " + check.signsOfLife()
                         + ", quorum: " + check.quorumProblem().orElse("ok"));
                 try {
-                    purge.purge(check, force, "kubestead node purge on " + env.facts().hostName(), say, warn);
+                    purge.purge(check, force, "kubestead node purge on " + Access.self(host, env), say, warn);
                 } catch (PurgeRefusedException e) {
                     log.line("refused: " + e.getMessage());
                     env.err().println(ExitCodes.line(e.getMessage()));
@@ -157,7 +171,7 @@ final class NodeCommand implements Callable<Integer> {
             CliEnvironment env = parent.env;
             Host host = env.realHost().apply(new ActionLog());
             KubeApi api = access.api(host);
-            String self = identity != null ? identity : env.facts().hostName();
+            String self = identity != null ? identity : Access.self(host, env);
             NodePurge purge = new NodePurge(api, access.etcd(host), PortProbe.tcp(Duration.ofSeconds(2)), env.clock(),
                     io.kubestead.agent.join.Sleeper.system());
             LostNodePurger purger = new LostNodePurger(api, purge, new LeaseLock(api, env.clock(), LostNodePurger.LEASE),

@@ -221,6 +221,12 @@ class OperateRealClusterTest {
         assertTrue(Files.readString(log).contains("deleted Node w-gone"), Files.readString(log));
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
 
+        // never the node it runs on, even with --force: that is what reset is for
+        err = new StringWriter();
+        assertEquals(2, Main.run(env(new StringWriter(), err, true, master.address()), "node", "purge", NODE, "--force",
+                "--api-server", controlPlane.apiServer().toString()), err.toString());
+        assertTrue(err.toString().contains(NODE + " is the node this runs on"), err.toString());
+
         // --force purges a node that answers, with a warning
         err = new StringWriter();
         assertEquals(0, Main.run(env(new StringWriter(), err, true, master.address()), "node", "purge", "w-live",
