@@ -419,13 +419,28 @@ word_value() {
     return 1
 }
 
+# --- a secret join word's value: from the words, else from the file secrets-file=FILE names (token= and cert-key=
+# lines, mode 0600: how `kubestead node add` sends them, so they are on no command line) ---
+secret_word() {
+    local file line
+    if word_value "$1"; then return 0; fi
+    file=$(word_value secrets-file) || return 1
+    if [ ! -f "$file" ] || [ ! -r "$file" ]; then
+        fatal_usage "word 'secrets-file=$file': no readable file there"
+    fi
+    while IFS= read -r line; do
+        case $line in "$1"=*) printf '%s\n' "${line#*=}"; return 0 ;; esac
+    done < <(head -c 4096 -- "$file")
+    return 1
+}
+
 # --- an air-gapped join with no bundle beside: the agent bundle from a master's kubestead-bundle-server ---
 # The server's chain carries the cluster CA; the CA whose public-key SHA-256 equals ca-hash (kubeadm's pin) is
 # the only one curl trusts, and the join token authorises the download. The agent then fetches the rest itself.
 fetch_from_master() {
     local masters token hash port master ca auth name
     masters=$(word_value masters) || fatal "airgap join without an air-gap bundle beside install.sh needs masters=IP,... (copy the join command from 'kubestead join-script'), or put the air-gap bundle beside install.sh"
-    token=$(word_value token) || fatal "airgap join needs token=TOKEN"
+    token=$(secret_word token) || fatal "airgap join needs token=TOKEN (or a secrets-file=FILE holding it)"
     hash=$(word_value ca-hash) || fatal "airgap join needs ca-hash=sha256:HEX"
     port=$(word_value bundle-server-port) || port=6446
     command -v openssl >/dev/null 2>&1 || fatal "openssl is needed to check the master's certificate; install it, or put the air-gap bundle beside install.sh"

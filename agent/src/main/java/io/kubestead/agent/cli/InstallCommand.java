@@ -81,6 +81,7 @@ final class InstallCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         new JoinPrintout(env).print(host, spec);
+        new ConsolePrintout(env).print(host, spec);
         previous.filter(p -> !p.controlPlaneEndpoint().equals(spec.controlPlaneEndpoint())
                         || !java.util.Objects.equals(p.apiNameTarget(), spec.apiNameTarget())
                         || p.loadBalancer().mode() != spec.loadBalancer().mode())

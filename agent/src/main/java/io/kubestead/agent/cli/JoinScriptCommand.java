@@ -6,9 +6,7 @@ import io.kubestead.agent.host.ActionLog;
 import io.kubestead.agent.host.Host;
 import io.kubestead.agent.join.JoinCommands;
 import io.kubestead.agent.join.JoinScriptIssuer;
-import io.kubestead.agent.join.JoinSecrets;
 import io.kubestead.agent.kubeadm.HostKubeadm;
-import io.kubestead.agent.kubeadm.InstallSettings;
 import io.kubestead.agent.spec.InstallSpec;
 import io.kubestead.agent.spec.InstallSpecJson;
 import io.kubestead.agent.spec.SpecException;
@@ -62,7 +60,7 @@ final class JoinScriptCommand implements Callable<Integer> {
     }
 
     private int issue(Host host, boolean forMaster) throws Exception {
-        InstallSpec spec = InstallSpecJson.read(host.readFile("/etc/kubestead/install.json").orElseThrow(
+        InstallSpec spec = InstallSpecJson.read(host.readFile(InstallSpecJson.PATH).orElseThrow(
                 () -> new IllegalStateException("no /etc/kubestead/install.json here: run join-script on a master that"
                         + " Kubestead installed or joined")));
         if (forMaster && !spec.ha()) {
@@ -70,10 +68,8 @@ final class JoinScriptCommand implements Callable<Integer> {
                     + " rerun 'kubestead install ha' (with the original words) on the first master first");
             return ExitCodes.FAILURE;
         }
-        JoinScriptIssuer issuer = new JoinScriptIssuer(host, new HostKubeadm(host), new SecureRandom(), env.clock());
-        JoinSecrets secrets = issuer.refresh(spec, InstallSettings.node(spec), forMaster);
-        JoinCommands commands = issuer.commands(spec, secrets, true);
-        issuer.writeScripts(commands);
+        JoinCommands commands = new JoinScriptIssuer(host, new HostKubeadm(host), new SecureRandom(), env.clock())
+                .issue(spec, forMaster);
         String script = forMaster ? JoinCommands.MASTER_SCRIPT : JoinCommands.WORKER_SCRIPT;
         if (output.equals("json")) {
             Map<String, Object> m = new LinkedHashMap<>();

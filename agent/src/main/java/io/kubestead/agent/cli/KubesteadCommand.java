@@ -44,11 +44,12 @@ public final class KubesteadCommand implements Runnable {
                     c.getCommandSpec().usageMessage().footer(JoinCommand.wordsHelp());
                 }),
                 new Sub("join-script", () -> new JoinScriptCommand(env)),
+                new Sub("node", () -> NodeCommand.commandLine(env)),
                 new Sub("set-endpoint", () -> new SetEndpointCommand(env), c -> c.setUnmatchedOptionsArePositionalParams(true)),
                 new Sub("lb-sync", () -> new LbSyncCommand(env)),
                 new Sub("status", () -> new StatusCommand(env)),
-                new Sub("node", () -> new NodeCommand(env)),
                 new Sub("bundle-serve", () -> new BundleServeCommand(env)),
+                new Sub("console", () -> new ConsoleCommand(env)),
                 new Sub("certs", () -> CertsCommand.commandLine(env)),
                 new Sub("preflight", () -> new PreflightCommand(env), c -> c.setUnmatchedOptionsArePositionalParams(false)),
                 new Sub("bundle", () -> BundleCommand.commandLine(env)),

@@ -6,22 +6,30 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The log of one run of a command that changes a host: /var/log/kubestead/COMMAND-TIME.log (mode 0600), under the
  * dry-run directory for a dry-run. Phases, changes, each command line (as plans show it, secrets redacted) and
  * each line of its output (secrets masked) are appended as they happen, so the log is complete up to a crash and
- * can be followed with tail -f.
+ * can be followed with tail -f. Each command keeps its newest {@link #KEEP} logs: timers (lb-sync, renewals,
+ * backups) would otherwise fill /var/log over the years.
  */
 public final class RunLog implements AutoCloseable {
     public static final String DIR = "/var/log/kubestead";
+    /** Logs kept per command, this run's included. */
+    public static final int KEEP = 30;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Path file;
@@ -53,6 +61,7 @@ public final class RunLog implements AutoCloseable {
                     Files.setPosixFilePermissions(file, RootedHost.permissions(0600));
                     RunLog log = new RunLog(file, ch);
                     log.line("# kubestead " + command + ", pid " + ProcessHandle.current().pid() + ", started " + start);
+                    prune(dir, command.replaceAll("[^a-z0-9-]", "-"), file);
                     return log;
                 } catch (FileAlreadyExistsException e) {
                     if (n >= 1000) {
@@ -63,6 +72,40 @@ public final class RunLog implements AutoCloseable {
         } catch (IOException e) {
             throw new HostException("cannot create a run log in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Deletes all but the newest {@link #KEEP} logs of one command, this run's always kept. The stamp sorts by time; only regular files named
+     * like our own logs are touched, and a failure to delete one is left for the next run.
+     */
+    private static void prune(Path dir, String prefix, Path current) throws IOException {
+        Pattern ours = Pattern.compile(
+                Pattern.quote(prefix) + "-\\d{8}T\\d{6}Z(-\\d{1,4})?\\.log");
+        List<Path> logs;
+        try (Stream<Path> s = Files.list(dir)) {
+            logs = s.filter(p -> ours.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .sorted(Comparator.comparing(RunLog::order).reversed())
+                    .toList();
+        }
+        List<Path> others = logs.stream().filter(p -> !p.equals(current)).toList();
+        for (Path old : others.subList(Math.min(KEEP - 1, others.size()), others.size())) {
+            try {
+                Files.deleteIfExists(old);
+            } catch (IOException ignored) {
+                // the next run tries again
+            }
+        }
+    }
+
+    /** Sort key: the stamp, then the -N suffix as a number (install-...Z-10.log comes after -9). */
+    private static String order(Path log) {
+        String name = log.getFileName().toString();
+        name = name.substring(0, name.length() - ".log".length());
+        int z = name.lastIndexOf('Z');
+        String suffix = name.substring(z + 1);
+        int n = suffix.isEmpty() ? 1 : Integer.parseInt(suffix.substring(1));
+        return name.substring(0, z + 1) + String.format("%05d", n);
     }
 
     /** The log's path on this machine: under / for a real run, under the dry-run directory for a dry-run. */

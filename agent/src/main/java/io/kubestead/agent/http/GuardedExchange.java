@@ -12,16 +12,23 @@ import java.net.URI;
 
 /**
  * The exchange a {@link LimitedServer} handler sees: everything as the JDK's, except that sending the status line and
- * headers, writing the body and closing (which flushes what is left) are watched for stalls.
+ * headers, reading the request body, writing the response body and closing (which flushes what is left) are watched
+ * for stalls.
  */
 final class GuardedExchange extends HttpExchange {
     private final HttpExchange ex;
     private final LimitedServer limits;
     private OutputStream body;
+    private InputStream in;
 
     GuardedExchange(HttpExchange ex, LimitedServer limits) {
         this.ex = ex;
         this.limits = limits;
+    }
+
+    /** The JDK's exchange underneath (an HTTPS one carries the TLS session). */
+    HttpExchange inner() {
+        return ex;
     }
 
     @Override
@@ -50,6 +57,7 @@ final class GuardedExchange extends HttpExchange {
     public void setStreams(InputStream in, OutputStream out) {
         ex.setStreams(in, out);
         body = null;
+        this.in = null;
     }
 
     @Override
@@ -79,7 +87,10 @@ final class GuardedExchange extends HttpExchange {
 
     @Override
     public InputStream getRequestBody() {
-        return ex.getRequestBody();
+        if (in == null) {
+            in = limits.guard(ex.getRequestBody());
+        }
+        return in;
     }
 
     @Override

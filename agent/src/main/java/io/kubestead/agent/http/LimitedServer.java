@@ -1,15 +1,21 @@
 package io.kubestead.agent.http;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -19,18 +25,22 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 
 /**
- * The JDK's HTTP(S) server with the limits a server open to the network needs; {@code installer serve} and
- * {@code kubestead bundle-serve} both start theirs here. Out of the box the JDK server waits forever for a request's
- * header and for a client to read its response, each on one of the caller's threads, so a few clients that never
- * finish a header or never read hold every thread and starve everyone else. Here:
+ * The JDK's HTTP(S) server with the limits a server open to the network needs; {@code installer serve},
+ * {@code kubestead bundle-serve} and {@code kubestead console} start theirs here. Out of the box the JDK server waits
+ * forever for a request's header and for a client to read its response, each on one of the caller's threads, so a
+ * few clients that never finish a header or never read hold every thread and starve everyone else. Here:
  * <ul>
- * <li>a request line and its headers must arrive within {@link #HEADER_SECONDS} of the request's first byte
- *     ({@code sun.net.httpserver.maxReqTime}; these servers take no request bodies), a new connection must send its
- *     first byte within the same time, and a kept-alive connection may stay idle {@link #IDLE_SECONDS}
+ * <li>a request line, its headers and its body must arrive within {@link #HEADER_SECONDS} of the request's first
+ *     byte ({@code sun.net.httpserver.maxReqTime}, which runs until the body is read to its end), a new connection
+ *     must send its first byte within the same time, and a kept-alive connection may stay idle {@link #IDLE_SECONDS}
  *     ({@code sun.net.httpserver.idleInterval}); the JDK checks both each second ({@code timerMillis},
  *     {@code clockTick}, whose default is 10 s);</li>
+ * <li>a read of a request body that gets nothing for {@link #STALL_SECONDS} is cut as a stalled write is (below),
+ *     which also bounds a body in a process whose first JDK server was made without these settings;</li>
  * <li>a write of the response (status line and headers, each body chunk, the final flush) that makes no progress for
  *     {@link #STALL_SECONDS} is cut: its thread is interrupted, which closes the connection. A slow download that
  *     moves is not ({@code maxRspTime} would cut a long one, so it stays unset);</li>
@@ -78,10 +88,33 @@ public final class LimitedServer implements AutoCloseable {
 
     /** An HTTPS server on {@code bind}, not started yet. */
     public static LimitedServer https(InetSocketAddress bind, SSLContext tls, String name) throws IOException {
+        return https(bind, tls, name, false);
+    }
+
+    /**
+     * An HTTPS server on {@code bind}, not started yet; with {@code askForClientCertificate} the handshake asks the
+     * client for a certificate (verified by {@code tls}'s trust managers) but goes on without one: see
+     * {@link #tlsSession}.
+     */
+    public static LimitedServer https(InetSocketAddress bind, SSLContext tls, String name, boolean askForClientCertificate)
+            throws IOException {
         jdkSettings().forEach(System::setProperty);
         HttpsServer s = HttpsServer.create(bind, 128);
-        s.setHttpsConfigurator(new HttpsConfigurator(tls));
+        s.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters p = tls.getDefaultSSLParameters();
+                p.setWantClientAuth(askForClientCertificate);
+                params.setSSLParameters(p);
+            }
+        });
         return new LimitedServer(s, name);
+    }
+
+    /** The TLS session of an exchange this server handed to a handler; empty on plain HTTP. */
+    public static Optional<SSLSession> tlsSession(HttpExchange ex) {
+        HttpExchange inner = ex instanceof GuardedExchange g ? g.inner() : ex;
+        return inner instanceof HttpsExchange h ? Optional.ofNullable(h.getSSLSession()) : Optional.empty();
     }
 
     /**
@@ -154,6 +187,24 @@ public final class LimitedServer implements AutoCloseable {
         };
     }
 
+    /** An input stream whose reads are cut when they wait for the client more than {@link #STALL_SECONDS}. */
+    InputStream guard(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int[] n = new int[1];
+                watched(() -> n[0] = in.read(b, off, len));
+                return n[0];
+            }
+        };
+    }
+
     interface IoAction {
         void run() throws IOException;
     }
@@ -172,7 +223,7 @@ public final class LimitedServer implements AutoCloseable {
             if (w.end()) {
                 // the interrupt closed the channel already; clear it so it cannot reach the thread's next task
                 Thread.interrupted();
-                failure = new InterruptedIOException("the client read nothing for " + STALL_SECONDS
+                failure = new InterruptedIOException("the client made no progress for " + STALL_SECONDS
                         + " s: connection closed");
             }
         }

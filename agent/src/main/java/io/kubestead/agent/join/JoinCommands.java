@@ -73,6 +73,34 @@ public final class JoinCommands {
         return w;
     }
 
+    /** The words without the secret ones: what {@code node add} may put on the new host's command line. */
+    public List<String> publicWords(boolean master) {
+        return words(master).stream().filter(w -> !secret(w)).toList();
+    }
+
+    /**
+     * The secret words (token, certificate key), one a line: the content of the {@code secrets-file=FILE} that
+     * {@code node add} sends to the new host instead of putting them on its command line.
+     */
+    public String secretsFile(boolean master) {
+        StringBuilder sb = new StringBuilder();
+        words(master).stream().filter(JoinCommands::secret).forEach(w -> sb.append(w).append('\n'));
+        return sb.toString();
+    }
+
+    private static boolean secret(String word) {
+        return io.kubestead.agent.spec.SecretsFile.SECRET_WORDS.stream().anyMatch(s -> word.startsWith(s + "="));
+    }
+
+    public boolean airgap() {
+        return spec.airgap();
+    }
+
+    /** Where install.sh and the agent bundle are served (recorded at install), if anywhere. */
+    public java.util.Optional<String> baseUrl() {
+        return java.util.Optional.ofNullable(baseUrl);
+    }
+
     public Instant expires(boolean master) {
         return master && secrets.keyExpires().isBefore(secrets.tokenExpires()) ? secrets.keyExpires() : secrets.tokenExpires();
     }

@@ -77,6 +77,16 @@ public final class JoinScriptIssuer {
         return new JoinCommands(spec, masters, secrets, hash, baseUrl);
     }
 
+    /**
+     * A fresh join command for a master or a worker, as {@code join-script} and the console make them: new secrets
+     * registered with the cluster, both scripts written again, and the commands for them.
+     */
+    public JoinCommands issue(InstallSpec spec, boolean master) {
+        JoinCommands commands = commands(spec, refresh(spec, InstallSettings.node(spec), master), true);
+        writeScripts(commands);
+        return commands;
+    }
+
     /** Writes both join scripts for the current secrets. */
     public void writeScripts(JoinCommands commands) {
         host.writeString(JoinCommands.MASTER_SCRIPT, commands.script(true), 0600);

@@ -38,6 +38,7 @@ public record InstallSpec(
         Duration tokenTtl,
         BundleTrust bundleTrust,
         int bundleServerPort,
+        ConsoleSettings console,
         Duration purgeAfter) {
 
     public InstallSpec {
@@ -104,6 +105,8 @@ public record InstallSpec(
         m.put("preflightIgnore", preflightIgnore.stream().sorted().toList());
         m.put("tokenTtl", tokenTtl.toString());
         m.put("bundleServerPort", bundleServerPort);
+        // the password file is read once, at install: it is no setting to compare on a rerun
+        m.put("console", console.enabled() ? console.port() : "off");
         m.put("purgeAfter", purgeAfter.toString());
         return m;
     }

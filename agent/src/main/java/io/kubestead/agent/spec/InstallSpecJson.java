@@ -17,6 +17,8 @@ import java.util.Set;
 
 /** install.json, the recorded install spec: written by install, read back by join-script, reset and reruns. */
 public final class InstallSpecJson {
+    /** Where install writes it on the first master. */
+    public static final String PATH = "/etc/kubestead/install.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private InstallSpecJson() {
@@ -52,6 +54,8 @@ public final class InstallSpecJson {
                     cas, ignore, Duration.parse(n.get("tokenTtl").asText()), BundleTrust.BUILT_IN,
                     // absent in install.json of versions before the word existed
                     n.path("bundleServerPort").asInt(JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT),
+                    // absent before the console existed: those installs have none
+                    n.path("console").isInt() ? new ConsoleSettings(true, n.get("console").asInt(), null) : ConsoleSettings.OFF,
                     n.hasNonNull("purgeAfter") ? Duration.parse(n.get("purgeAfter").asText()) : Duration.ZERO);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("install.json cannot be read (" + e.getMessage() + "); rerun 'kubestead install'"

@@ -114,7 +114,8 @@ public final class InstallSpecParser {
         Duration purgeAfter = purgeAfter(w, ha);
         return new InstallSpec(ha, lb, w.has("taint-control-plane"), w.has("airgap"), version, nodeName,
                 privateAddress, publicAddress, sans, pods, services, clusterName, "cluster.local", apiName,
-                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, trust, bundlePort, purgeAfter);
+                w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, trust, bundlePort,
+                ConsoleSettings.from(w, lb, w.has("airgap"), bundlePort), purgeAfter);
     }
 
     /** A rebooting node is NotReady for minutes; purging it then would throw away a healthy node. */

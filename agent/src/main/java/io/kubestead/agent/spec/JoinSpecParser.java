@@ -32,7 +32,7 @@ public final class JoinSpecParser {
     public static final int DEFAULT_BUNDLE_SERVER_PORT = 6446;
 
     public JoinSpec parse(List<String> args) {
-        Words w = Words.parse(args, JoinWords.ALL, "join");
+        Words w = Words.parse(SecretsFile.expand(args, workingDir), JoinWords.ALL, "join");
         HostPort endpoint = w.value("endpoint", s -> HostPort.parse(s, 6443), "give HOST:PORT, e.g. api.example.internal:6443")
                 .orElseThrow(() -> missing("endpoint"));
         String token = w.value("token").orElseThrow(() -> missing("token"));

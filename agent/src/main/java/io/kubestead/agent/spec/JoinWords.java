@@ -17,6 +17,7 @@ public final class JoinWords {
             WordDef.value("token", "TOKEN", "bootstrap token (from 'kubestead join-script')"),
             WordDef.value("ca-hash", "sha256:HEX", "hash of the cluster CA's public key, to trust the API server"),
             WordDef.value("cert-key", "HEX", "key of the uploaded control-plane certificates (masters only)"),
+            WordDef.value(SecretsFile.WORD, "FILE", "token= and cert-key= lines in a file only its owner reads (node add sends them so)"),
             WordDef.value("kubernetes-version", "1.N.P", "the cluster's Kubernetes version (with airgap: the bundle's by default)"),
             WordDef.value("cluster-name", "NAME", "the cluster's name (default kubernetes)"),
             WordDef.value("node-name", "NAME", "this node's name (default: the host name, lower-cased)"),

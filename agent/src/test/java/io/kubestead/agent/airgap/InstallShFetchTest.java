@@ -51,6 +51,21 @@ class InstallShFetchTest {
     }
 
     @Test
+    void takesTheTokenFromASecretsFileSoItIsOnNoCommandLine() throws Exception {
+        Path secrets = Files.createDirectories(dir.resolve("secret")).resolve("join-secrets");
+        Files.writeString(secrets, "token=" + TOKEN + "\n");
+        Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        try (var server = server()) {
+            var r = installSh(server.port, List.of("secrets-file=" + secrets), server.caHash);
+            assertEquals(0, r.exit(), r.out());
+            String args = Files.readString(dir.resolve("dry/agent-args"));
+            assertTrue(args.startsWith("join airgap masters=127.0.0.1 secrets-file=" + secrets), args);
+            assertTrue(!args.contains(TOKEN), "the agent reads the token from the file too: " + args);
+            assertTrue(r.out().contains("checksum ok for kubestead-agent-9.9.9-linux-amd64.tar.gz"), r.out());
+        }
+    }
+
+    @Test
     void aWrongTokenOrAnotherCaGetsNothing() throws Exception {
         try (var server = server()) {
             var wrong = installSh(server.port, "abcdef.ffffffffffffffff", server.caHash);
@@ -89,12 +104,17 @@ class InstallShFetchTest {
     }
 
     private Result installSh(int port, String token, String caHash) throws Exception {
+        return installSh(port, List.of("token=" + token), caHash);
+    }
+
+    private Result installSh(int port, List<String> secretWords, String caHash) throws Exception {
         // a copy in an empty directory: nothing beside it, and no source checkout to build an agent from
         Path script = Files.createDirectories(dir.resolve("run")).resolve("install.sh");
         Files.copy(Path.of("..", "scripts", "install.sh").toAbsolutePath().normalize(), script,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), "airgap", "join", "masters=127.0.0.1",
-                "token=" + token, "ca-hash=" + caHash, "bundle-server-port=" + port, "dry-run=" + dir.resolve("dry")));
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), "airgap", "join", "masters=127.0.0.1"));
+        cmd.addAll(secretWords);
+        cmd.addAll(List.of("ca-hash=" + caHash, "bundle-server-port=" + port, "dry-run=" + dir.resolve("dry")));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(script.getParent().toFile()).redirectErrorStream(true);
         pb.environment().remove("KUBESTEAD_URL");
         pb.environment().remove("KUBESTEAD_BUNDLE");

@@ -46,6 +46,9 @@ class PackageDependenciesTest {
             Map.entry("bundle", Set.of("host", "spec", "version")),
             Map.entry("plan", Set.of("host", "spec", "progress")),
             Map.entry("status", Set.of("etcd", "host", "join", "lb", "pki", "spec")),
+            Map.entry("ssh", Set.of("spec")),
+            Map.entry("nodeadd", Set.of("join", "ssh")),
+            Map.entry("console", Set.of("host", "http", "join", "kubeadm", "pki", "spec", "status")),
             Map.entry("node", Set.of("etcd", "host", "join", "lb", "spec", "status")));
 
     private static String packageOf(Path file) {

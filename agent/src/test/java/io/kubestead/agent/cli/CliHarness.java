@@ -24,6 +24,8 @@ final class CliHarness {
     /** The stand-in machine: node-1 at 10.0.0.5 on a /24, with apt. */
     HostFacts facts = new HostFacts("node-1", "10.0.0.5", "apt", java.util.List.of("127.0.0.1/8", "10.0.0.5/24"));
     boolean root = true;
+    /** Whether output goes to a terminal (secrets are shown only there). */
+    boolean terminal = false;
     java.util.Map<String, String> variables = new java.util.HashMap<>();
     /** Fixed by default; tests whose output a real program checks against today's date use the system clock. */
     Clock clock = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
@@ -50,7 +52,7 @@ final class CliHarness {
     /** The environment {@link #run} runs commands in. */
     CliEnvironment env() {
         return new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
-                facts, prompter, workingDir, clock, root, false,
+                facts, prompter, workingDir, clock, root, terminal,
                 (ActionLog log) -> new RootedHost("test", hostRoot, runner, log), variables, java.time.Duration.ZERO,
                 controlPlaneGate);
     }

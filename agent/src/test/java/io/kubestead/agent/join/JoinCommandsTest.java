@@ -55,6 +55,35 @@ class JoinCommandsTest {
     }
 
     @org.junit.jupiter.api.Test
+    void theSecretsFileCarriesTokenAndKeySoThePublicWordsHoldNeither(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        JoinCommands c = commands("ha", "yes");
+        JoinSpec whole = parse(c.words(true), "cp-2");
+        List<String> visible = c.publicWords(true);
+        assertTrue(visible.stream().noneMatch(w -> w.contains(whole.token().substring(7)) || w.contains(whole.certificateKey())),
+                visible.toString());
+        Path file = dir.resolve("join-secrets");
+        java.nio.file.Files.writeString(file, c.secretsFile(true));
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        List<String> words = new ArrayList<>(visible);
+        words.add("secrets-file=" + file);
+        JoinSpec fromFile = parse(words, "cp-2");
+        assertEquals(whole.token(), fromFile.token());
+        assertEquals(whole.certificateKey(), fromFile.certificateKey());
+        assertEquals(whole.etcdEndpoints(), fromFile.etcdEndpoints());
+        // readable by others: refused, naming the word; a line other than a secret word: refused without echoing it
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        var open = org.junit.jupiter.api.Assertions.assertThrows(io.kubestead.agent.spec.SpecException.class,
+                () -> parse(words, "cp-2"));
+        assertTrue(open.getMessage().contains("chmod 600"), open.getMessage());
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        java.nio.file.Files.writeString(file, "endpoint=evil.example:6443\n");
+        var other = org.junit.jupiter.api.Assertions.assertThrows(io.kubestead.agent.spec.SpecException.class,
+                () -> parse(words, "cp-2"));
+        assertTrue(other.getMessage().contains("line 1") && !other.getMessage().contains("evil"), other.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
     void withoutABalancerOfOursTheHostsEntryStaysOnTheEndpointAddress() {
         // single master (no ha): masters= is for etcd only; the API name must keep resolving to the endpoint address
         JoinSpec spec = parse(commands("yes").words(true), "cp-2");

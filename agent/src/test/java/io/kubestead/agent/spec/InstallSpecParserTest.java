@@ -214,4 +214,33 @@ class InstallSpecParserTest {
         assertEquals(JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT,
                 InstallSpecJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).bundleServerPort());
     }
+
+    @Test
+    void theConsoleIsOnAtPort8800UnlessTurnedOffAndItsPortAvoidsTheMastersOwn(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        assertEquals(new ConsoleSettings(true, 8800, null), parse().console());
+        assertFalse(parse("console=off").console().enabled());
+        assertEquals(9443, parse("console-port=9443").console().port());
+        assertEquals("word 'console=maybe': 'maybe' is neither on nor off; give console=off to install without the"
+                + " console (it is on by default)", error("console=maybe"));
+        assertEquals("words 'console-port=9443' and 'console=off' contradict each other; drop one",
+                error("console=off", "console-port=9443"));
+        assertTrue(error("console-port=6443").startsWith("word 'console-port=6443' is a port a master already uses"));
+        assertTrue(error("ha", "console-port=6444").contains("6444]"), "the internal balancer's port");
+        assertTrue(error("airgap", "bundle-server-port=8800").startsWith("the console's port 8800 is a port a master"
+                + " already uses"), error("airgap", "bundle-server-port=8800"));
+        assertEquals(8800, InstallSpecJson.read(InstallSpecJson.write(parse())).console().port(), "install.json keeps it");
+        assertFalse(InstallSpecJson.read(InstallSpecJson.write(parse("console=off"))).console().enabled());
+
+        Path file = dir.resolve("pw");
+        java.nio.file.Files.writeString(file, "a long enough secret\nsecond line ignored\n");
+        InstallSpec s = parse("console-password-file=" + file);
+        assertEquals("a long enough secret", new String(ConsoleSettings.password(s.console().passwordFile())));
+        assertFalse(new String(InstallSpecJson.write(s)).contains(file.toString()), "no password file in install.json");
+        java.nio.file.Files.writeString(file, "short\n");
+        assertEquals("word 'console-password-file=" + file + "': the password on the file's first line must have 12 to"
+                + " 256 characters (it has 5)", error("console-password-file=" + file));
+        assertTrue(error("console-password-file=" + dir).startsWith("word 'console-password-file=" + dir + "': the file"),
+                "a directory is no password file");
+    }
 }

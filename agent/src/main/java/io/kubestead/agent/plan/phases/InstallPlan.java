@@ -87,6 +87,7 @@ public final class InstallPlan {
             phases.add(new PurgeLostPhase(Optional.of(spec.purgeAfter())));
         }
         phases.add(new JoinScriptsPhase(spec, context.baseUrl()));
+        phases.add(new ConsolePhase(spec.console(), context.random()));
         return new Plan(NAME, phases);
     }
 }
