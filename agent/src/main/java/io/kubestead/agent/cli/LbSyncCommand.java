@@ -10,6 +10,7 @@ import io.kubestead.agent.lb.LbSettings;
 import io.kubestead.agent.lb.Master;
 import io.kubestead.agent.lb.NodeBalancer;
 import io.kubestead.agent.lb.Vip;
+import io.kubestead.agent.status.PurgeRecord;
 import io.kubestead.agent.spec.LoadBalancer;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,6 +50,10 @@ final class LbSyncCommand implements Callable<Integer> {
             env.err().println("kubestead: no masters from the API (unreachable, or no credentials); the balancer is left as it is");
             return ExitCodes.FAILURE;
         }
+        if (file.localMaster().isPresent() && masters.stream().noneMatch(m -> m.name().equals(file.localMaster().get()))) {
+            env.err().println(ExitCodes.line(removedMaster(host, file.localMaster().get())));
+            return ExitCodes.FAILURE;
+        }
         String vipInterface = file.loadBalancer().mode() == LoadBalancer.Mode.VIP
                 ? Vip.detectInterface(host, file.loadBalancer().vip()).orElse(null) : null;
         LbSettings settings = LbSettings.of(file.loadBalancer(), file.clusterName(), file.stableName(), vipInterface, null);
@@ -56,6 +61,31 @@ final class LbSyncCommand implements Callable<Integer> {
         change.written().forEach(p -> env.out().println("updated " + p + " for masters " + masters));
         change.deleted().forEach(p -> env.out().println("removed " + p));
         return 0;
+    }
+
+    /**
+     * This master is not among the cluster's masters: purged (the record says when and by whom; its etcd member is
+     * gone, so its etcd cannot rejoin), or its Node removed otherwise. Its balancer is left alone: pointing it at the
+     * others would only hide that this host must be reset and joined again.
+     */
+    static String removedMaster(Host host, String self) {
+        String kubeconfig = host.exists("/etc/kubernetes/admin.conf") ? "/etc/kubernetes/admin.conf" : "/etc/kubernetes/kubelet.conf";
+        var r = host.run("kubectl", "--kubeconfig", kubeconfig, "get", "configmap", "-n", PurgeRecord.NAMESPACE,
+                PurgeRecord.NAME, "-o", "json");
+        java.util.Optional<PurgeRecord.Entry> entry = java.util.Optional.empty();
+        if (r.ok()) {
+            try {
+                entry = PurgeRecord.parse(self, new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout())
+                        .path("data").path(self).asText(""));
+            } catch (java.io.IOException e) {
+                entry = java.util.Optional.empty();
+            }
+        }
+        String what = entry.map(e -> "this master: " + e.sentence() + ", so its etcd cannot rejoin")
+                .orElse("this master (" + self + ") is not among the cluster's masters (its Node is gone or is no longer a"
+                        + " control-plane node)");
+        return what + "; the balancer is left as it is. Run 'kubestead reset' on this host, then join it again with a"
+                + " fresh command from 'kubestead join-script master' on a master";
     }
 
     /** The control-plane nodes with their internal addresses, asked with whatever credentials this node has. */

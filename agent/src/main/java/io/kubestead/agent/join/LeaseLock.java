@@ -27,16 +27,25 @@ public final class LeaseLock implements ClusterLock {
 
     private final KubeApi api;
     private final Clock clock;
+    private final String name;
+    private final String path;
     private final ObjectMapper json = new ObjectMapper();
 
     public LeaseLock(KubeApi api, Clock clock) {
+        this(api, clock, NAME);
+    }
+
+    /** The Lease {@code kube-system/NAME}: the same lock for another purpose (e.g. electing the node purger). */
+    public LeaseLock(KubeApi api, Clock clock, String name) {
         this.api = api;
         this.clock = clock;
+        this.name = name;
+        this.path = COLLECTION + "/" + name;
     }
 
     @Override
     public Attempt tryAcquire(String holder, Duration ttl) {
-        Optional<ObjectNode> current = api.get(PATH);
+        Optional<ObjectNode> current = api.get(path);
         Instant now = clock.instant();
         try {
             if (current.isEmpty()) {
@@ -56,23 +65,23 @@ public final class LeaseLock implements ClusterLock {
             spec.put("holderIdentity", holder);
             spec.put("leaseDurationSeconds", seconds(ttl));
             spec.put("renewTime", MICRO_TIME.format(now));
-            return new Attempt(true, holderOf(api.update(PATH, lease)));
+            return new Attempt(true, holderOf(api.update(path, lease)));
         } catch (KubeApiException e) {
             if (!e.conflict()) {
                 throw e;
             }
             // Another joiner wrote first; report what it wrote.
-            return new Attempt(false, api.get(PATH).flatMap(LeaseLock::holderOf));
+            return new Attempt(false, api.get(path).flatMap(LeaseLock::holderOf));
         }
     }
 
     @Override
     public void renew(String holder) {
         for (int attempt = 1; ; attempt++) {
-            ObjectNode lease = api.get(PATH).orElseThrow(() -> new LockLostException("the lease " + NAME + " is gone"));
+            ObjectNode lease = api.get(path).orElseThrow(() -> new LockLostException("the lease " + name + " is gone"));
             Optional<Holder> current = holderOf(lease);
             if (current.isEmpty() || !current.get().identity().equals(holder)) {
-                throw new LockLostException("lost the lease " + NAME + " to "
+                throw new LockLostException("lost the lease " + name + " to "
                         + current.map(Holder::identity).orElse("nobody") + " (it expired before renewal)");
             }
             spec(lease).put("renewTime", MICRO_TIME.format(clock.instant()));
@@ -85,7 +94,7 @@ public final class LeaseLock implements ClusterLock {
     @Override
     public void release(String holder) {
         for (int attempt = 1; ; attempt++) {
-            Optional<ObjectNode> lease = api.get(PATH);
+            Optional<ObjectNode> lease = api.get(path);
             if (lease.isEmpty() || !holderOf(lease.get()).map(h -> h.identity().equals(holder)).orElse(false)) {
                 return;
             }
@@ -100,7 +109,7 @@ public final class LeaseLock implements ClusterLock {
     /** True when written; false on a conflict worth re-reading; throws after the last attempt. */
     private boolean write(ObjectNode lease, int attempt) {
         try {
-            api.update(PATH, lease);
+            api.update(path, lease);
             return true;
         } catch (KubeApiException e) {
             if (e.conflict() && attempt < WRITE_ATTEMPTS) {
@@ -114,7 +123,7 @@ public final class LeaseLock implements ClusterLock {
         ObjectNode lease = json.createObjectNode();
         lease.put("apiVersion", "coordination.k8s.io/v1");
         lease.put("kind", "Lease");
-        lease.putObject("metadata").put("name", NAME).put("namespace", NAMESPACE);
+        lease.putObject("metadata").put("name", name).put("namespace", NAMESPACE);
         lease.putObject("spec").put("holderIdentity", holder).put("leaseDurationSeconds", seconds(ttl))
                 .put("acquireTime", MICRO_TIME.format(now)).put("renewTime", MICRO_TIME.format(now))
                 .put("leaseTransitions", 0);

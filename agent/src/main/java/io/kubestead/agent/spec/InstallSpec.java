@@ -38,7 +38,8 @@ public record InstallSpec(
         Duration tokenTtl,
         BundleTrust bundleTrust,
         int bundleServerPort,
-        ConsoleSettings console) {
+        ConsoleSettings console,
+        Duration purgeAfter) {
 
     public InstallSpec {
         certSans = List.copyOf(certSans);
@@ -106,7 +107,13 @@ public record InstallSpec(
         m.put("bundleServerPort", bundleServerPort);
         // the password file is read once, at install: it is no setting to compare on a rerun
         m.put("console", console.enabled() ? console.port() : "off");
+        m.put("purgeAfter", purgeAfter.toString());
         return m;
+    }
+
+    /** Whether NotReady nodes are purged automatically (purge-after=, never without ha). */
+    public boolean purgesLostNodes() {
+        return !purgeAfter.isZero();
     }
 
     /** The user's balancer, when the mode is external. */

@@ -111,10 +111,34 @@ public final class InstallSpecParser {
             });
         }
         int bundlePort = bundleServerPort(w, lb);
+        Duration purgeAfter = purgeAfter(w, ha);
         return new InstallSpec(ha, lb, w.has("taint-control-plane"), w.has("airgap"), version, nodeName,
                 privateAddress, publicAddress, sans, pods, services, clusterName, "cluster.local", apiName,
                 w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, trust, bundlePort,
-                ConsoleSettings.from(w, lb, w.has("airgap"), bundlePort));
+                ConsoleSettings.from(w, lb, w.has("airgap"), bundlePort), purgeAfter);
+    }
+
+    /** A rebooting node is NotReady for minutes; purging it then would throw away a healthy node. */
+    static final Duration MIN_PURGE_AFTER = Duration.ofMinutes(5);
+    static final Duration DEFAULT_PURGE_AFTER = Duration.ofHours(1);
+
+    /** How long a node may be NotReady before the masters purge it: 1h with ha, off (0) otherwise. */
+    private static Duration purgeAfter(Words w, boolean ha) {
+        Optional<Duration> given = w.value("purge-after", s -> s.equals("0") ? Duration.ZERO : duration(s),
+                "give 0 (off) or a duration such as 1h, 90m or 2h30m");
+        if (given.isEmpty()) {
+            return ha ? DEFAULT_PURGE_AFTER : Duration.ZERO;
+        }
+        Duration d = given.get();
+        if (!d.isZero() && !ha) {
+            throw new SpecException("word " + w.shown("purge-after") + " applies only to ha clusters (a single master"
+                    + " has no other master to purge from); drop it or add ha");
+        }
+        if (!d.isZero() && d.compareTo(MIN_PURGE_AFTER) < 0) {
+            throw new SpecException("word " + w.shown("purge-after") + " is shorter than 5m: a rebooting node is"
+                    + " NotReady for minutes; give 0 (off) or at least 5m");
+        }
+        return d;
     }
 
     /** The port every master serves the air-gap bundle on; the join commands carry it to the other hosts. */

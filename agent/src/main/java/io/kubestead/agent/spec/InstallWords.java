@@ -50,6 +50,8 @@ public final class InstallWords {
             WordDef.value("console-ssh-identity", "FILE",
                     "private key the console's Add over SSH logs in with (default: root's ~/.ssh/id_ed25519, id_ecdsa, id_rsa)"),
             WordDef.value("token-ttl", "DURATION", "lifetime of the join token, e.g. 24h (default), 2h30m"),
+            WordDef.value("purge-after", "DURATION",
+                    "with ha: purge a node NotReady this long (default 1h; 0 turns it off; at least 5m)"),
             WordDef.flag("yes", "answer yes to every question: no prompts, no 'Continue?' before a real install; needed when there is no terminal to ask on"),
             WordDef.optionalValue("dry-run", "DIR",
                     "write everything under DIR (default ./kubestead-dry-run) instead of the host; needs no root"));

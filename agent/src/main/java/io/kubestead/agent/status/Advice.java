@@ -23,6 +23,8 @@ public record Advice(Kind kind, String subject, String advice, String reason) {
         /** A balancer backend does not answer /readyz from this node. */
         BACKEND_DOWN,
         /** The API server could not be asked for the nodes. */
-        API_UNREACHABLE
+        API_UNREACHABLE,
+        /** A purged node registered again: its kubelet runs on a host that must be reset and joined again. */
+        PURGED_NODE_BACK
     }
 }

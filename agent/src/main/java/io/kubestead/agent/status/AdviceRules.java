@@ -31,6 +31,23 @@ public final class AdviceRules {
         return out;
     }
 
+    /**
+     * A purged node whose Node came back after the purge: its kubelet registered it again (as a plain node: a kubelet
+     * may not give itself the control-plane role), on a host that still holds its old cluster state.
+     */
+    public static List<Advice> purgedNodesBack(List<NodeStatus> nodes, List<PurgeRecord.Entry> purged) {
+        List<Advice> out = new ArrayList<>();
+        for (PurgeRecord.Entry p : purged) {
+            nodes.stream().filter(n -> n.name().equals(p.node()) && n.created().isAfter(p.purgedAt())).findFirst()
+                    .ifPresent(n -> out.add(new Advice(Advice.Kind.PURGED_NODE_BACK, n.name(),
+                            "run 'kubestead reset' on " + n.name() + ", then join it again with a fresh"
+                                    + " 'kubestead join-script " + (p.etcdMember().isEmpty() ? "worker" : "master") + "'",
+                            p.sentence() + ", and its kubelet registered it again at " + n.created()
+                                    + "; it keeps its old state and may take workloads")));
+        }
+        return out;
+    }
+
     static void masterCount(List<NodeStatus> nodes, List<Advice> out) {
         int masters = (int) nodes.stream().filter(NodeStatus::master).count();
         if (masters == 0) {
@@ -66,10 +83,10 @@ public final class AdviceRules {
             List<String> over = new ArrayList<>();
             long cpu = percent(n.requested().cpuMillis(), n.allocatable().cpuMillis());
             long mem = percent(n.requested().memoryBytes(), n.allocatable().memoryBytes());
-            if (cpu > CAPACITY_PERCENT) {
+            if (over(n.requested().cpuMillis(), n.allocatable().cpuMillis())) {
                 over.add("CPU " + cpu + "% (" + n.requested().cpuMillis() + "m of " + n.allocatable().cpuMillis() + "m)");
             }
-            if (mem > CAPACITY_PERCENT) {
+            if (over(n.requested().memoryBytes(), n.allocatable().memoryBytes())) {
                 over.add("memory " + mem + "% (" + mib(n.requested().memoryBytes()) + " of "
                         + mib(n.allocatable().memoryBytes()) + ")");
             }
@@ -138,8 +155,14 @@ public final class AdviceRules {
         }
     }
 
+    /** Exactly above the threshold (75.4% is above 75%, though printed as 75%). */
+    private static boolean over(long part, long whole) {
+        return whole > 0 && java.math.BigInteger.valueOf(part).multiply(java.math.BigInteger.valueOf(100))
+                .compareTo(java.math.BigInteger.valueOf(whole).multiply(java.math.BigInteger.valueOf(CAPACITY_PERCENT))) > 0;
+    }
+
     private static long percent(long part, long whole) {
-        return whole <= 0 ? 0 : Math.round(100.0 * part / whole);
+        return whole <= 0 ? 0 : (long) Math.floor(100.0 * part / whole);
     }
 
     private static String mib(long bytes) {

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Takes one {@link ClusterStatus} on a master: the nodes and pods from the API, etcd from its members, this node's
@@ -37,21 +38,44 @@ public final class StatusCollector {
     public static final String ETCD_CLIENT_CERT = "/etc/kubernetes/pki/etcd/healthcheck-client.crt";
     public static final String ETCD_CLIENT_KEY = "/etc/kubernetes/pki/etcd/healthcheck-client.key";
     public static final URI LOCAL_ETCD = URI.create("https://127.0.0.1:2379");
-    /** Small: every request is on this host's network, and a dead peer must not stall the report. */
+    static final int ETCD_CLIENT_PORT = 2379;
+    /** Small: every probe is on this host's network, and a dead peer must not stall the report. */
     public static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /** The API server may take longer for a page of a large cluster's pods. */
+    public static final Duration API_TIMEOUT = Duration.ofSeconds(15);
+    /** Pods are listed in pages, so no single answer of a large cluster nears HttpKubeApi's bound. */
+    static final int PAGE = 500;
 
     private final Host host;
     private final KubeApi api;
     private final EtcdClient etcd;
     private final BackendProbe probe;
     private final Clock clock;
+    private final int page;
+    private final Optional<Function<List<URI>, EtcdClient>> etcdVia;
 
     public StatusCollector(Host host, KubeApi api, EtcdClient etcd, BackendProbe probe, Clock clock) {
+        this(host, api, etcd, probe, clock, PAGE, Optional.empty());
+    }
+
+    /**
+     * @param etcdVia an etcd client for other client URLs: when {@code etcd} (this master's own member) cannot be
+     *                asked, the members are asked through the other masters' addresses
+     */
+    public StatusCollector(Host host, KubeApi api, EtcdClient etcd, BackendProbe probe, Clock clock,
+                           Function<List<URI>, EtcdClient> etcdVia) {
+        this(host, api, etcd, probe, clock, PAGE, Optional.of(etcdVia));
+    }
+
+    StatusCollector(Host host, KubeApi api, EtcdClient etcd, BackendProbe probe, Clock clock, int page,
+                    Optional<Function<List<URI>, EtcdClient>> etcdVia) {
         this.host = host;
         this.api = api;
         this.etcd = etcd;
         this.probe = probe;
         this.clock = clock;
+        this.page = page;
+        this.etcdVia = etcdVia;
     }
 
     /**
@@ -64,10 +88,11 @@ public final class StatusCollector {
         byte[] admin = host.readFile(ADMIN_CONF).orElseThrow(() -> new SpecException(ADMIN_CONF
                 + " is missing: run this on a master"));
         String ca = host.readString(CLUSTER_CA).orElseThrow(() -> new SpecException(CLUSTER_CA + " is missing: run this on a master"));
-        KubeApi api = HttpKubeApi.fromKubeconfig(admin, apiServer, TIMEOUT);
-        EtcdClient etcd = new EtcdClient(List.of(etcdEndpoint), PemTls.mutual(read(host, ETCD_CA), read(host, ETCD_CLIENT_CERT),
-                read(host, ETCD_CLIENT_KEY)), TIMEOUT);
-        return new StatusCollector(host, api, etcd, BackendProbe.trusting(ca, TIMEOUT), clock);
+        KubeApi api = HttpKubeApi.fromKubeconfig(admin, apiServer, API_TIMEOUT);
+        javax.net.ssl.SSLContext etcdTls = PemTls.mutual(read(host, ETCD_CA), read(host, ETCD_CLIENT_CERT),
+                read(host, ETCD_CLIENT_KEY));
+        return new StatusCollector(host, api, new EtcdClient(List.of(etcdEndpoint), etcdTls, TIMEOUT),
+                BackendProbe.trusting(ca, TIMEOUT), clock, urls -> new EtcdClient(urls, etcdTls, TIMEOUT));
     }
 
     private static String read(Host host, String path) {
@@ -78,20 +103,36 @@ public final class StatusCollector {
         Instant now = clock.instant();
         List<Advice> problems = new ArrayList<>();
         List<NodeStatus> nodes = nodes(problems);
-        EtcdStatus etcdStatus = EtcdReader.read(etcd);
-        BalancerStatus balancer = balancer(nodes);
+        Optional<BalancerFile> file = balancerFile();
+        // the node name as the cluster knows it (the host may only know itself as "local")
+        String self = file.flatMap(BalancerFile::localMaster).orElse(host.name());
+        EtcdStatus etcdStatus = etcd(nodes, self);
+        BalancerStatus balancer = balancer(file, nodes);
         List<CertificateStatus> certs = certificates(now);
         List<Advice> advice = new ArrayList<>(problems);
         advice.addAll(AdviceRules.evaluate(nodes, etcdStatus, balancer, certs, now));
-        return new ClusterStatus(now, host.name(), nodes, etcdStatus, balancer, certs, joinScripts(), advice);
+        return new ClusterStatus(now, self, nodes, etcdStatus, balancer, certs, joinScripts(), advice);
+    }
+
+    /** From this master's etcd; when it cannot be asked, through the other masters' client URLs. */
+    private EtcdStatus etcd(List<NodeStatus> nodes, String self) {
+        EtcdStatus local = EtcdReader.read(etcd);
+        List<URI> others = nodes.stream().filter(NodeStatus::master).filter(n -> !n.name().equals(self))
+                .flatMap(n -> n.address().stream())
+                .map(a -> URI.create("https://" + new HostPort(a, ETCD_CLIENT_PORT) + "/")).toList();
+        if (local.reachable() || etcdVia.isEmpty() || others.isEmpty()) {
+            return local;
+        }
+        EtcdStatus remote = EtcdReader.read(etcdVia.get().apply(others));
+        return remote.reachable() ? remote : local;
     }
 
     private List<NodeStatus> nodes(List<Advice> problems) {
         try {
             JsonNode nodes = api.get("/api/v1/nodes").orElseThrow();
-            JsonNode pods = api.get("/api/v1/pods?fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed")
-                    .orElseThrow();
-            return NodeReader.read(nodes, pods);
+            List<NodeStatus> read = NodeReader.read(nodes, pods());
+            problems.addAll(AdviceRules.purgedNodesBack(read, PurgeRecord.all(api)));
+            return read;
         } catch (KubeApiException | java.util.NoSuchElementException e) {
             problems.add(new Advice(Advice.Kind.API_UNREACHABLE, "api", "check kube-apiserver on this master",
                     "the nodes could not be listed: " + e.getMessage()));
@@ -99,13 +140,33 @@ public final class StatusCollector {
         }
     }
 
-    private BalancerStatus balancer(List<NodeStatus> nodes) {
-        Optional<BalancerFile> file;
+    /** Every pod that still holds its requests (neither Succeeded nor Failed), page by page, as one list. */
+    private JsonNode pods() {
+        com.fasterxml.jackson.databind.node.ObjectNode all = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode items = all.putArray("items");
+        String next = "";
+        do {
+            JsonNode answer = api.get(podsPage(page, next)).orElseThrow();
+            answer.path("items").forEach(items::add);
+            next = answer.path("metadata").path("continue").asText("");
+        } while (!next.isEmpty());
+        return all;
+    }
+
+    static String podsPage(int limit, String next) {
+        return "/api/v1/pods?limit=" + limit + "&fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed"
+                + (next.isEmpty() ? "" : "&continue=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private Optional<BalancerFile> balancerFile() {
         try {
-            file = BalancerFile.read(host);
+            return BalancerFile.read(host);
         } catch (IllegalStateException e) {
-            file = Optional.empty();
+            return Optional.empty();
         }
+    }
+
+    private BalancerStatus balancer(Optional<BalancerFile> file, List<NodeStatus> nodes) {
         List<BalancerStatus.BackendStatus> backends = new ArrayList<>();
         String mode = file.map(f -> f.loadBalancer().mode().name().toLowerCase()).orElse("unknown");
         String endpoint = "";

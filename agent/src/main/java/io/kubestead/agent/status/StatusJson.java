@@ -41,26 +41,26 @@ public final class StatusJson {
                 case NOT_READY -> "False";
                 case UNKNOWN -> "Unknown";
             });
-            time(o, "readyChanged", n.readyChanged().map(Object::toString));
-            time(o, "lastHeartbeat", n.lastHeartbeat().map(Object::toString));
+            optional(o, "readyChanged", n.readyChanged().map(Object::toString));
+            optional(o, "lastHeartbeat", n.lastHeartbeat().map(Object::toString));
             o.put("kubeletVersion", n.kubeletVersion());
             strings(o.putArray("taints"), n.taints());
             o.put("created", n.created().toString());
             o.put("ageSeconds", Math.max(0, n.age(s.collectedAt()).getSeconds()));
-            time(o, "address", n.address());
+            optional(o, "address", n.address());
             resources(o.putObject("allocatable"), n.allocatable());
             resources(o.putObject("requested"), n.requested());
             o.put("workloadPods", n.workloadPods());
         }
         ObjectNode etcd = root.putObject("etcd");
-        time(etcd, "error", s.etcd().error());
+        optional(etcd, "error", s.etcd().error());
         etcd.put("voters", s.etcd().voters().size());
         etcd.put("healthyVoters", s.etcd().healthyVoters());
         etcd.put("learners", s.etcd().learners().size());
         etcd.put("quorum", s.etcd().quorum());
         etcd.put("hasQuorum", s.etcd().hasQuorum());
         etcd.put("failuresTolerable", s.etcd().failuresTolerable());
-        time(etcd, "leader", s.etcd().leader().map(EtcdMemberStatus::label));
+        optional(etcd, "leader", s.etcd().leader().map(EtcdMemberStatus::label));
         ArrayNode members = etcd.putArray("members");
         for (EtcdMemberStatus m : s.etcd().members()) {
             ObjectNode o = members.addObject();
@@ -73,7 +73,7 @@ public final class StatusJson {
             o.put("leader", m.leader());
             o.put("dbSizeBytes", m.dbSizeBytes());
             o.put("version", m.version());
-            time(o, "error", m.error());
+            optional(o, "error", m.error());
         }
         ObjectNode lb = root.putObject("balancer");
         lb.put("mode", s.balancer().mode());
@@ -88,7 +88,7 @@ public final class StatusJson {
             ObjectNode o = certs.addObject();
             o.put("name", c.name());
             o.put("authority", c.authority());
-            time(o, "expires", c.expires().map(Object::toString));
+            optional(o, "expires", c.expires().map(Object::toString));
             c.remaining(s.collectedAt()).ifPresent(d -> o.put("remainingSeconds", d.getSeconds()));
             o.put("missing", c.missing());
         }
@@ -98,7 +98,7 @@ public final class StatusJson {
             o.put("role", j.role());
             o.put("path", j.path());
             o.put("present", j.present());
-            time(o, "expires", j.expires().map(Object::toString));
+            optional(o, "expires", j.expires().map(Object::toString));
             o.put("expired", j.expiredAt(s.collectedAt()));
         }
         ArrayNode advice = root.putArray("advice");
@@ -109,7 +109,7 @@ public final class StatusJson {
         return root;
     }
 
-    private static void time(ObjectNode o, String field, Optional<String> value) {
+    private static void optional(ObjectNode o, String field, Optional<String> value) {
         if (value.isPresent()) {
             o.put(field, value.get());
         } else {

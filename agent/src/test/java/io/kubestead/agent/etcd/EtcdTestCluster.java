@@ -49,6 +49,17 @@ public final class EtcdTestCluster implements AutoCloseable {
         this.client = pki.issue("client");
     }
 
+    /**
+     * Starts a member again on its old data directory and address, as a host that comes back after an outage does
+     * (the initial-cluster flags are ignored once the data directory exists).
+     */
+    public Node restart(Node old) {
+        java.net.URI client = java.net.URI.create(old.clientUrl());
+        java.net.URI peer = java.net.URI.create(old.peerUrl());
+        return start(old.name(), new Ports(client.getHost(), client.getPort(), peer.getPort()),
+                old.name() + "=" + old.peerUrl(), "existing");
+    }
+
     /** Starts a one-member cluster named {@code name} and waits until it is healthy. */
     public Node startFirst(String name) {
         Ports ports = hosts.ports(name);

@@ -47,6 +47,11 @@ public final class FakeKubeApi implements KubeApi {
         return objects.remove(path) != null;
     }
 
+    /** Puts an answer at a path as is (a list, a page of one), for readers of collections. */
+    public synchronized void put(String path, ObjectNode answer) {
+        objects.put(path, answer.deepCopy());
+    }
+
     public synchronized int writes() {
         return writes;
     }

@@ -137,6 +137,21 @@ class InstallSpecParserTest {
     }
 
     @Test
+    void purgeAfterIsAnHourWithHaOffWithoutAndValidated() {
+        assertEquals(Duration.ofHours(1), parse("ha", "yes").purgeAfter());
+        assertEquals(Duration.ZERO, parse().purgeAfter());
+        assertFalse(parse().purgesLostNodes());
+        assertEquals(Duration.ofMinutes(90), parse("ha", "yes", "purge-after=1h30m").purgeAfter());
+        assertEquals(Duration.ZERO, parse("ha", "yes", "purge-after=0").purgeAfter());
+        assertEquals(Duration.ZERO, parse("purge-after=0").purgeAfter());
+        assertTrue(error("purge-after=1h").contains("applies only to ha"), error("purge-after=1h"));
+        assertTrue(error("ha", "yes", "purge-after=2m").contains("shorter than 5m"));
+        assertTrue(error("ha", "yes", "purge-after=soon").contains("give 0 (off) or a duration"));
+        assertEquals(Duration.ofMinutes(90), InstallSpecJson.read(InstallSpecJson.write(parse("ha", "yes",
+                "purge-after=90m"))).purgeAfter());
+    }
+
+    @Test
     void overlappingNetworksAreRefused() {
         assertTrue(error("pod-cidr=10.96.0.0/16").contains("overlap"));
         assertTrue(error("pod-cidr=10.0.0.0/8", "service-cidr=10.96.0.0/12").contains("overlap"));

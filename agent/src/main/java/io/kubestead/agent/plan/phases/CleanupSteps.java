@@ -5,6 +5,7 @@ import io.kubestead.agent.kubeadm.Kubeadm;
 import io.kubestead.agent.lb.BootstrapBalancer;
 import io.kubestead.agent.lb.LbPaths;
 import io.kubestead.agent.lb.LbSettings;
+import io.kubestead.agent.node.PurgeUnits;
 import io.kubestead.agent.plan.Phase;
 import io.kubestead.agent.plan.PhaseContext;
 import io.kubestead.agent.reset.HostCleanup;
@@ -43,6 +44,20 @@ final class CleanupSteps {
             HostCleanup c = cleanup(ctx);
             c.removeFile(LbSyncPhase.TIMER, "timer that ran kubestead lb-sync");
             c.removeFile(LbSyncPhase.SERVICE, "kubestead lb-sync service");
+            ctx.host().run("systemctl", "daemon-reload").check();
+        });
+    }
+
+    /** With lb-sync's: the purge timer must not purge while this master leaves. */
+    Phase purgeLost() {
+        return new ResetStep("purge-lost", "Stop taking part in the automatic purge (the purge-lost timer)", ctx -> {
+            if (!ctx.host().exists(PurgeUnits.TIMER) && !ctx.host().exists(PurgeUnits.SERVICE)) {
+                return;
+            }
+            ctx.host().run("systemctl", "disable", "--now", PurgeUnits.TIMER_UNIT).check();
+            HostCleanup c = cleanup(ctx);
+            c.removeFile(PurgeUnits.TIMER, "timer that ran kubestead node purge-lost");
+            c.removeFile(PurgeUnits.SERVICE, "kubestead node purge-lost service");
             ctx.host().run("systemctl", "daemon-reload").check();
         });
     }

@@ -83,6 +83,9 @@ public final class InstallPlan {
         phases.add(new CniPhase(spec.podCidr().toString()));
         phases.add(new KubeconfigPhase(context.sudoUser()));
         phases.add(LabelsPhase.master(spec.nodeName()));
+        if (spec.ha()) {
+            phases.add(new PurgeLostPhase(Optional.of(spec.purgeAfter())));
+        }
         phases.add(new JoinScriptsPhase(spec, context.baseUrl()));
         phases.add(new ConsolePhase(spec.console(), context.random()));
         return new Plan(NAME, phases);

@@ -77,6 +77,10 @@ public final class JoinPlan {
         }
         phases.addAll(LbPhases.after(host, lb, all, self, record, true));
         phases.add(spec.controlPlane() ? LabelsPhase.master(spec.nodeName()) : LabelsPhase.worker(spec.nodeName()));
+        if (spec.controlPlane()) {
+            // a second master means ha: its timer reads the setting the first master applied
+            phases.add(new PurgeLostPhase(Optional.empty()));
+        }
         LbPhases.sync(record).ifPresent(phases::add);
         return new Plan(NAME, phases);
     }
