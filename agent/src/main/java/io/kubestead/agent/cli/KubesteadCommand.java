@@ -48,6 +48,7 @@ public final class KubesteadCommand implements Runnable {
                 new Sub("lb-sync", () -> new LbSyncCommand(env)),
                 new Sub("bundle-serve", () -> new BundleServeCommand(env)),
                 new Sub("certs", () -> CertsCommand.commandLine(env)),
+                new Sub("etcd", () -> new EtcdCommand(env)),
                 new Sub("preflight", () -> new PreflightCommand(env), c -> c.setUnmatchedOptionsArePositionalParams(false)),
                 new Sub("bundle", () -> BundleCommand.commandLine(env)),
                 new Sub("reset", () -> new ResetCommand(env), c -> {

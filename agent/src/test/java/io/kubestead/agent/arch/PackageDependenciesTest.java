@@ -44,6 +44,8 @@ class PackageDependenciesTest {
             Map.entry("airgap", Set.of("host", "spec", "version", "pki", "join", "bundle", "kubeadm", "hostsetup", "progress",
                     "http")),
             Map.entry("bundle", Set.of("host", "spec", "version")),
+            Map.entry("controlplane", Set.of("etcd", "host", "pki", "spec")),
+            Map.entry("backup", Set.of("controlplane", "etcd", "host", "spec")),
             Map.entry("plan", Set.of("host", "spec", "progress")));
 
     private static String packageOf(Path file) {
