@@ -153,15 +153,19 @@ public final class EtcdRestore {
         Etcdutl tool = Etcdutl.find(host, etcdManifest.image());
         Etcdutl.Status status = tool.status(backup.snapshot());
         StaticPods pods = new StaticPods(host, clock, pause, progress);
-        pods.stop(LocalControlPlane.API_SERVER, cp.probe(LocalControlPlane.API_SERVER), patience);
+        if (cp.has(LocalControlPlane.API_SERVER)) {
+            pods.stop(LocalControlPlane.API_SERVER, cp.probe(LocalControlPlane.API_SERVER), patience);
+        }
         pods.stop(LocalControlPlane.ETCD, cp.probe(LocalControlPlane.ETCD), patience);
         String aside = keepAside(host, dataDir);
-        String restoring = dataDir + ".kubestead-restoring";
+        // inside the data directory: it may be a mount point of its own (a disk for etcd), which cannot be renamed
+        String restoring = dataDir + "/.kubestead-restoring";
         EtcdBackup.deleteTree(host, restoring);
         tool.run("snapshot", "restore", backup.snapshot(), "--name", name, "--initial-cluster", name + "=" + peer,
                 "--initial-advertise-peer-urls", peer, "--initial-cluster-token", "kubestead-restore-" + clock.millis(),
                 "--data-dir", restoring).check();
-        host.move(restoring, dataDir);
+        host.move(restoring + "/member", dataDir + "/member");
+        host.delete(restoring);
         // the flags only matter for an empty data directory; keep them true to the cluster anyway
         host.writeString(pausedManifest(LocalControlPlane.ETCD), etcdManifest.withFlag("initial-cluster", name + "=" + peer)
                 .withFlag("initial-cluster-state", "new").render(), 0600);
@@ -179,7 +183,9 @@ public final class EtcdRestore {
         }
         progress.accept("etcd restored: " + now.count() + " keys at revision " + now.revision()
                 + (expected >= 0 ? " (the backup recorded " + expected + ")" : ""));
-        pods.start(LocalControlPlane.API_SERVER, cp.probe(LocalControlPlane.API_SERVER), patience, StaticPods.READY);
+        if (cp.has(LocalControlPlane.API_SERVER)) {
+            pods.start(LocalControlPlane.API_SERVER, cp.probe(LocalControlPlane.API_SERVER), patience, StaticPods.READY);
+        }
         return new Result(name, now.revision(), now.count(), aside, members(local));
     }
 
@@ -200,7 +206,9 @@ public final class EtcdRestore {
             throw new SpecException(name + " is already a voting member of the cluster at " + endpoint + "; nothing to do");
         }
         StaticPods pods = new StaticPods(host, clock, pause, progress);
-        pods.stop(LocalControlPlane.API_SERVER, cp.probe(LocalControlPlane.API_SERVER), patience);
+        if (cp.has(LocalControlPlane.API_SERVER)) {
+            pods.stop(LocalControlPlane.API_SERVER, cp.probe(LocalControlPlane.API_SERVER), patience);
+        }
         pods.stop(LocalControlPlane.ETCD, cp.probe(LocalControlPlane.ETCD), patience);
         String aside = keepAside(host, dataDir);
         if (self.isPresent()) {
@@ -214,7 +222,9 @@ public final class EtcdRestore {
                 .withFlag("initial-cluster-state", "existing").render(), 0600);
         pods.start(LocalControlPlane.ETCD, cp.probe(LocalControlPlane.ETCD), patience, StaticPods.ANSWERING);
         promote(cluster, name);
-        pods.start(LocalControlPlane.API_SERVER, cp.probe(LocalControlPlane.API_SERVER), patience, StaticPods.READY);
+        if (cp.has(LocalControlPlane.API_SERVER)) {
+            pods.start(LocalControlPlane.API_SERVER, cp.probe(LocalControlPlane.API_SERVER), patience, StaticPods.READY);
+        }
         EtcdClient.KeyCount count = cluster.count("", 0);
         return new Result(name, count.revision(), count.count(), aside, members(cluster));
     }
@@ -260,12 +270,13 @@ public final class EtcdRestore {
         }
     }
 
+    /** etcd keeps everything in the data directory's member/; etcd only warns about the other entry. */
     private String keepAside(Host host, String dataDir) {
-        if (!host.exists(dataDir)) {
+        if (!host.exists(dataDir + "/member")) {
             return "";
         }
-        String aside = dataDir + ".before-restore-" + clock.instant().getEpochSecond();
-        host.move(dataDir, aside);
+        String aside = dataDir + "/member.before-restore-" + clock.instant().getEpochSecond();
+        host.move(dataDir + "/member", aside);
         progress.accept("kept the old etcd data in " + aside);
         return aside;
     }

@@ -43,6 +43,10 @@ public final class CertsCommand implements Callable<Integer> {
         this(out, err, () -> HostSession.PATIENCE, RootedHost::local, java.time.Clock.systemUTC());
     }
 
+    CertsCommand(PrintWriter out, PrintWriter err, java.util.function.Supplier<Duration> lockPatience) {
+        this(out, err, lockPatience, RootedHost::local, java.time.Clock.systemUTC());
+    }
+
     CertsCommand(PrintWriter out, PrintWriter err, java.util.function.Supplier<Duration> lockPatience,
                  java.util.function.Function<ActionLog, io.kubestead.agent.host.Host> realHost, java.time.Clock clock) {
         this.out = out;

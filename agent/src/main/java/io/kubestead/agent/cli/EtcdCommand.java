@@ -54,8 +54,8 @@ final class EtcdCommand implements Callable<Integer> {
                 }
                 Host host = env.realHost().apply(new ActionLog());
                 LocalControlPlane cp = new LocalControlPlane(host);
-                if (!cp.isMaster()) {
-                    throw new SpecException("this host has no kube-apiserver manifest: run 'kubestead etcd " + name() + "' on a master");
+                if (!cp.has(LocalControlPlane.ETCD)) {
+                    throw new SpecException("this host has no etcd manifest: run 'kubestead etcd " + name() + "' on a master");
                 }
                 try (HostSession session = HostSession.lock(env, host, "etcd " + name())) {
                     String json = work(cp);

@@ -47,7 +47,12 @@ public final class LocalControlPlane {
     }
 
     public boolean isMaster() {
-        return host.exists(StaticPods.manifest(API_SERVER)) || host.exists(StaticPods.paused(API_SERVER));
+        return has(API_SERVER);
+    }
+
+    /** Whether this host runs the component as a static pod (its manifest, or a paused one). */
+    public boolean has(String component) {
+        return host.exists(StaticPods.manifest(component)) || host.exists(StaticPods.paused(component));
     }
 
     /** The etcd member name (kubeadm names it after the node). */
