@@ -37,7 +37,8 @@ public record InstallSpec(
         Set<String> preflightIgnore,
         Duration tokenTtl,
         BundleTrust bundleTrust,
-        int bundleServerPort) {
+        int bundleServerPort,
+        Duration etcdBackup) {
 
     public InstallSpec {
         certSans = List.copyOf(certSans);
@@ -103,6 +104,7 @@ public record InstallSpec(
         m.put("preflightIgnore", preflightIgnore.stream().sorted().toList());
         m.put("tokenTtl", tokenTtl.toString());
         m.put("bundleServerPort", bundleServerPort);
+        m.put("etcdBackup", etcdBackup.toString());
         return m;
     }
 

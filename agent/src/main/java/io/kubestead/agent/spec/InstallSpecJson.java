@@ -51,7 +51,8 @@ public final class InstallSpecJson {
                     n.get("keyAlgorithm").asText(), n.get("caValidityDays").asInt(), n.get("certValidityDays").asInt(),
                     cas, ignore, Duration.parse(n.get("tokenTtl").asText()), BundleTrust.BUILT_IN,
                     // absent in install.json of versions before the word existed
-                    n.path("bundleServerPort").asInt(JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT));
+                    n.path("bundleServerPort").asInt(JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT),
+                    Duration.parse(n.path("etcdBackup").asText(InstallSpecParser.DEFAULT_ETCD_BACKUP.toString())));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("install.json cannot be read (" + e.getMessage() + "); rerun 'kubestead install'"
                     + " with the original words on the first master");

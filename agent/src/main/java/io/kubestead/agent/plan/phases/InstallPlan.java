@@ -84,6 +84,7 @@ public final class InstallPlan {
         phases.add(new KubeconfigPhase(context.sudoUser()));
         phases.add(LabelsPhase.master(spec.nodeName()));
         phases.add(new JoinScriptsPhase(spec, context.baseUrl()));
+        phases.add(new MaintenancePhase(spec.etcdBackup()));
         return new Plan(NAME, phases);
     }
 }

@@ -78,6 +78,9 @@ public final class JoinPlan {
         phases.addAll(LbPhases.after(host, lb, all, self, record, true));
         phases.add(spec.controlPlane() ? LabelsPhase.master(spec.nodeName()) : LabelsPhase.worker(spec.nodeName()));
         LbPhases.sync(record).ifPresent(phases::add);
+        if (spec.controlPlane()) { // the certificates of every master; backups run on the first one
+            phases.add(new MaintenancePhase(java.time.Duration.ZERO));
+        }
         return new Plan(NAME, phases);
     }
 }
