@@ -199,4 +199,20 @@ class InstallSpecParserTest {
         assertEquals(JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT,
                 InstallSpecJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).bundleServerPort());
     }
+
+    @Test
+    void etcdBackupIsSixHoursUnlessTheWordSaysOtherwise() {
+        assertEquals(Duration.ofHours(6), parse().etcdBackup());
+        assertEquals(Duration.ZERO, parse("etcd-backup=0").etcdBackup());
+        assertEquals(Duration.ofMinutes(90), parse("etcd-backup=1h30m").etcdBackup());
+        assertEquals(Duration.ofMinutes(15), parse("etcd-backup=15m").etcdBackup());
+        assertEquals("PT1H30M", parse("etcd-backup=1h30m").toMap().get("etcdBackup"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"5m", "169h", "6", "six", "-1h", "999999999999999h", "0h"})
+    void aBackupIntervalOutOfRangeIsRefusedNamingTheWord(String value) {
+        String e = error("etcd-backup=" + value);
+        assertTrue(e.startsWith("word 'etcd-backup=" + value + "'") && e.contains("0 (no backups) or an interval"), e);
+    }
 }
