@@ -81,7 +81,12 @@ public final class EtcdRestore {
                     + " 'kubestead etcd snapshot' saved (under " + EtcdBackup.DIR + ")");
         }
         String dir = snapshot.contains("/") ? snapshot.substring(0, snapshot.lastIndexOf('/')) : ".";
-        Optional<JsonNode> record = host.readFile(dir + "/" + EtcdBackup.RECORD).flatMap(b -> {
+        String recordPath = dir + "/" + EtcdBackup.RECORD;
+        // a record is a few hundred bytes; anything big is not ours and is not read
+        if (host.localPath(recordPath).map(p -> p.toFile().length() > 65536).orElse(false)) {
+            throw new SpecException(recordPath + " is larger than 64 KiB: not a record kubestead wrote");
+        }
+        Optional<JsonNode> record = host.readFile(recordPath).flatMap(b -> {
             try {
                 return Optional.of(new ObjectMapper().readTree(b));
             } catch (IOException e) {
