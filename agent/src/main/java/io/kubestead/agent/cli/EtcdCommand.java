@@ -42,6 +42,11 @@ final class EtcdCommand implements Callable<Integer> {
 
         abstract String name();
 
+        /** Restore and rejoin stop components and replace etcd's data: their commands go to a run log. */
+        boolean changesHost() {
+            return !name().equals("snapshot");
+        }
+
         @Override
         public Integer call() {
             CliEnvironment env = parent.env;
@@ -52,12 +57,16 @@ final class EtcdCommand implements Callable<Integer> {
                 if (!env.root()) {
                     throw new SpecException("etcd " + name() + " needs root (it reads the etcd client key); run it with sudo");
                 }
-                Host host = env.realHost().apply(new ActionLog());
+                ActionLog log = new ActionLog();
+                Host host = env.realHost().apply(log);
                 LocalControlPlane cp = new LocalControlPlane(host);
                 if (!cp.has(LocalControlPlane.ETCD)) {
                     throw new SpecException("this host has no etcd manifest: run 'kubestead etcd " + name() + "' on a master");
                 }
                 try (HostSession session = HostSession.lock(env, host, "etcd " + name())) {
+                    if (changesHost() && output.equals("text")) {
+                        session.startLog(host, log, false); // the commands it runs (etcdutl) and their output
+                    }
                     String json = work(cp);
                     if (output.equals("json")) {
                         env.out().print(json);
