@@ -186,6 +186,17 @@ class RollingRenewalRealTest {
                 assertTrue(all.contains("waiting for m1 to finish") || all.contains("waiting for m2 to finish"),
                         "the second master waited for the first: " + all);
 
+                // etcd is not restarted: it serves a renewed certificate on its next connection by itself
+                StringWriter etcdOut = new StringWriter();
+                StringWriter etcdErr = new StringWriter();
+                assertEquals(0, kubestead(0, etcdOut, etcdErr, "certs", "renew", "etcd-server"), etcdErr.toString());
+                assertTrue(etcdOut.toString().contains("restarted nothing"), etcdOut.toString());
+                LocalControlPlane cp1 = new LocalControlPlane(new RootedHost("m1", trees.get(0), hosts.get(0), new ActionLog()));
+                java.security.cert.X509Certificate renewedEtcd = io.kubestead.agent.pki.Pem.certificate(
+                        Files.readAllBytes(trees.get(0).resolve("etc/kubernetes/pki/etcd/server.crt")));
+                assertEquals(renewedEtcd, cp1.probe(LocalControlPlane.ETCD).look().served().orElseThrow());
+                assertEquals(1, kubelets.get(0).starts("etcd"), "etcd was not restarted");
+
                 // the daily run: nothing is under 30 days, so nothing changes and nothing restarts
                 StringWriter out = new StringWriter();
                 StringWriter err = new StringWriter();
