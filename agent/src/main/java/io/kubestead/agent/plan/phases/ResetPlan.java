@@ -27,6 +27,7 @@ public final class ResetPlan {
             phases.add(leave.etcdMember());
         }
         phases.add(cleanup.lbSync());
+        phases.add(cleanup.maintenance());
         phases.add(cleanup.bootstrapBalancer());
         phases.add(cleanup.kubeconfigs());
         phases.add(cleanup.kubeadmReset());
