@@ -2,7 +2,7 @@
 # Builds the upstream Kubernetes binaries the real-kubeadm tests run, from the published Go modules, and caches them
 # by version outside the checkout:
 #   tests/upstream/build.sh [vX.Y.Z ...]     (default: every version in tests/upstream/versions)
-#   -> ${KUBESTEAD_UPSTREAM_CACHE:-/var/cache/kubestead/upstream}/vX.Y.Z/{kubeadm,kube-apiserver,...,etcd,etcdctl}
+#   -> ${KUBESTEAD_UPSTREAM_CACHE:-/var/cache/kubestead/upstream}/vX.Y.Z/{kubeadm,kube-apiserver,...,etcd,etcdctl,etcdutl}
 # Only what is missing is built. Each binary is linked under a temporary name and renamed into place, so a killed
 # build leaves no half-made binary. The sources are pinned by the committed wrapper modules
 # (tests/upstream/modules/*/go.sum); the binaries are stamped with the release so that `kubeadm version` and
@@ -83,7 +83,7 @@ build_version() {
     done
     dest="$cache/$version"
     missing=""
-    for x in $k8s_commands etcd etcdctl; do [ -x "$dest/$x" ] || missing="$missing $x"; done
+    for x in $k8s_commands etcd etcdctl etcdutl; do [ -x "$dest/$x" ] || missing="$missing $x"; done
     if [ -z "$missing" ]; then
         info "$version: every binary is cached in $dest"
         return 0
@@ -108,6 +108,8 @@ build_version() {
     download_modules "$etcd_dir"
     build_one "$etcd_dir" go.etcd.io/etcd/server/v3 etcd "$dest" "-s -w"
     build_one "$etcd_dir" go.etcd.io/etcd/etcdctl/v3 etcdctl "$dest" "-s -w"
+    # etcd 3.6 moved snapshot restore and status out of etcdctl: the backup tests restore with it
+    build_one "$etcd_dir" go.etcd.io/etcd/etcdutl/v3 etcdutl "$dest" "-s -w"
     # then the kubelet (kubeadm's preflight runs it), and the API server last: alone it takes as long as the rest
     for x in kubelet kubectl kube-scheduler kube-proxy kube-controller-manager kube-apiserver; do
         build_one "$k8s_dir" "k8s.io/kubernetes/cmd/$x" "$x" "$dest" "$ldflags"

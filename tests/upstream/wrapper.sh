@@ -50,12 +50,13 @@ etcd)
     (
         cd "$work"
         go mod init kubestead.test/upstream/etcd >/dev/null 2>&1
-        go get -tool "go.etcd.io/etcd/server/v3@$version" "go.etcd.io/etcd/etcdctl/v3@$version"
+        go get -tool "go.etcd.io/etcd/server/v3@$version" "go.etcd.io/etcd/etcdctl/v3@$version" \
+            "go.etcd.io/etcd/etcdutl/v3@$version"
         # The Go language version etcd's server module declares, not the one of the Go that ran this script.
         server_mod="$(go mod download -json "go.etcd.io/etcd/server/v3@$version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
         go mod edit -go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$server_mod")"
         go mod tidy
-    ) || fatal "cannot resolve go.etcd.io/etcd/server/v3 and etcdctl/v3 at $version from $(go env GOPROXY)"
+    ) || fatal "cannot resolve go.etcd.io/etcd/server/v3, etcdctl/v3 and etcdutl/v3 at $version from $(go env GOPROXY)"
     ;;
 *) fatal "unknown kind '$kind': kubernetes or etcd" 2 ;;
 esac

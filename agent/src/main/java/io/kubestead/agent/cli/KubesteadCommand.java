@@ -51,6 +51,7 @@ public final class KubesteadCommand implements Runnable {
                 new Sub("bundle-serve", () -> new BundleServeCommand(env)),
                 new Sub("console", () -> new ConsoleCommand(env)),
                 new Sub("certs", () -> CertsCommand.commandLine(env)),
+                new Sub("etcd", () -> new EtcdCommand(env)),
                 new Sub("preflight", () -> new PreflightCommand(env), c -> c.setUnmatchedOptionsArePositionalParams(false)),
                 new Sub("bundle", () -> BundleCommand.commandLine(env)),
                 new Sub("reset", () -> new ResetCommand(env), c -> {

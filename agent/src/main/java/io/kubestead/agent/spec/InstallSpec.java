@@ -39,7 +39,8 @@ public record InstallSpec(
         BundleTrust bundleTrust,
         int bundleServerPort,
         ConsoleSettings console,
-        Duration purgeAfter) {
+        Duration purgeAfter,
+        Duration etcdBackup) {
 
     public InstallSpec {
         certSans = List.copyOf(certSans);
@@ -108,6 +109,7 @@ public record InstallSpec(
         // the password file is read once, at install: it is no setting to compare on a rerun
         m.put("console", console.enabled() ? console.port() : "off");
         m.put("purgeAfter", purgeAfter.toString());
+        m.put("etcdBackup", etcdBackup.toString());
         return m;
     }
 

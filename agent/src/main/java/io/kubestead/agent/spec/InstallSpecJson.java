@@ -56,7 +56,8 @@ public final class InstallSpecJson {
                     n.path("bundleServerPort").asInt(JoinSpecParser.DEFAULT_BUNDLE_SERVER_PORT),
                     // absent before the console existed: those installs have none
                     n.path("console").isInt() ? new ConsoleSettings(true, n.get("console").asInt(), null) : ConsoleSettings.OFF,
-                    n.hasNonNull("purgeAfter") ? Duration.parse(n.get("purgeAfter").asText()) : Duration.ZERO);
+                    n.hasNonNull("purgeAfter") ? Duration.parse(n.get("purgeAfter").asText()) : Duration.ZERO,
+                    Duration.parse(n.path("etcdBackup").asText(InstallSpecParser.DEFAULT_ETCD_BACKUP.toString())));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("install.json cannot be read (" + e.getMessage() + "); rerun 'kubestead install'"
                     + " with the original words on the first master");

@@ -25,6 +25,8 @@ public final class InstallSpecParser {
     private static final List<String> KEY_ALGORITHMS = List.of("rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256");
     private static final List<String> CA_WORDS = List.of("ca", "etcd-ca", "front-proxy-ca");
     public static final int DEFAULT_INTERNAL_LB_PORT = 6444;
+    /** How often the first master saves an etcd snapshot unless etcd-backup= says otherwise. */
+    public static final Duration DEFAULT_ETCD_BACKUP = Duration.ofHours(6);
 
     private final String hostName;
     private final String primaryAddress;
@@ -112,10 +114,12 @@ public final class InstallSpecParser {
         }
         int bundlePort = bundleServerPort(w, lb);
         Duration purgeAfter = purgeAfter(w, ha);
+        Duration etcdBackup = w.value("etcd-backup", InstallSpecParser::backupInterval,
+                "give 0 (no backups) or an interval from 15m to 168h, e.g. 6h").orElse(DEFAULT_ETCD_BACKUP);
         return new InstallSpec(ha, lb, w.has("taint-control-plane"), w.has("airgap"), version, nodeName,
                 privateAddress, publicAddress, sans, pods, services, clusterName, "cluster.local", apiName,
                 w.has("yes"), dryRun, keyAlgorithm, caDays, certDays, providedCas(w), ignore, ttl, trust, bundlePort,
-                ConsoleSettings.from(w, lb, w.has("airgap"), bundlePort), purgeAfter);
+                ConsoleSettings.from(w, lb, w.has("airgap"), bundlePort), purgeAfter, etcdBackup);
     }
 
     /** A rebooting node is NotReady for minutes; purging it then would throw away a healthy node. */
@@ -326,6 +330,26 @@ public final class InstallSpecParser {
             throw new IllegalArgumentException(Shown.quoted(s) + " must be a whole number of days from 1 to " + max);
         }
         return Integer.parseInt(s);
+    }
+
+    /** 0 (off) or an interval between 15 minutes and a week. */
+    static Duration backupInterval(String s) {
+        if (s.equals("0")) {
+            return Duration.ZERO;
+        }
+        Matcher m = DURATION.matcher(s);
+        if (!m.matches() || s.length() > 12) {
+            throw new IllegalArgumentException(Shown.quoted(s) + " is not a duration");
+        }
+        long seconds = 0;
+        long[] unit = {3600, 60, 1};
+        for (int g = 1; g <= 3; g++) {
+            seconds += m.group(g) == null ? 0 : Long.parseLong(m.group(g)) * unit[g - 1];
+        }
+        if (seconds < 15 * 60 || seconds > Duration.ofDays(7).toSeconds()) {
+            throw new IllegalArgumentException(Shown.quoted(s) + " must be 0 or between 15m and 168h");
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     static Duration duration(String s) {

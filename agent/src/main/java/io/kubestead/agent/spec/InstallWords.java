@@ -52,6 +52,8 @@ public final class InstallWords {
             WordDef.value("token-ttl", "DURATION", "lifetime of the join token, e.g. 24h (default), 2h30m"),
             WordDef.value("purge-after", "DURATION",
                     "with ha: purge a node NotReady this long (default 1h; 0 turns it off; at least 5m)"),
+            WordDef.value("etcd-backup", "INTERVAL",
+                    "how often this master saves an etcd snapshot under /var/lib/kubestead/backups (default 6h; 0: never)"),
             WordDef.flag("yes", "answer yes to every question: no prompts, no 'Continue?' before a real install; needed when there is no terminal to ask on"),
             WordDef.optionalValue("dry-run", "DIR",
                     "write everything under DIR (default ./kubestead-dry-run) instead of the host; needs no root"));

@@ -49,7 +49,9 @@ class PackageDependenciesTest {
             Map.entry("ssh", Set.of("spec")),
             Map.entry("nodeadd", Set.of("host", "join", "kubeadm", "spec", "ssh")),
             Map.entry("console", Set.of("host", "http", "join", "kubeadm", "nodeadd", "pki", "spec", "ssh", "status")),
-            Map.entry("node", Set.of("etcd", "host", "join", "lb", "spec", "status")));
+            Map.entry("node", Set.of("etcd", "host", "join", "lb", "spec", "status")),
+            Map.entry("controlplane", Set.of("etcd", "host", "pki", "spec")),
+            Map.entry("backup", Set.of("controlplane", "etcd", "host", "spec")));
 
     private static String packageOf(Path file) {
         return SOURCES.relativize(file.getParent()).toString().replace('/', '.');

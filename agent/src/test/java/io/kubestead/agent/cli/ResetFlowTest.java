@@ -21,7 +21,9 @@ class ResetFlowTest {
             "/etc/kubernetes/manifests/haproxy.yaml", "/etc/modules-load.d/kubestead.conf",
             "/etc/sysctl.d/99-kubestead.conf", "/root/.kube/config", "/home/alice/.kube/config",
             "/etc/keepalived/keepalived.conf", "/etc/cni/net.d/10-flannel.conflist",
-            "/etc/systemd/system/kubestead-lb-sync.timer", "/etc/systemd/system/kubestead-lb-sync.service");
+            "/etc/systemd/system/kubestead-lb-sync.timer", "/etc/systemd/system/kubestead-lb-sync.service",
+            "/etc/systemd/system/kubestead-certs-renew.timer", "/etc/systemd/system/kubestead-certs-renew.service",
+            "/etc/systemd/system/kubestead-etcd-backup.timer", "/etc/systemd/system/kubestead-etcd-backup.service");
 
     @TempDir
     Path tmp;
@@ -85,6 +87,26 @@ class ResetFlowTest {
         assertFalse(again.out.toString().contains("Removed:"), again.out.toString());
         assertEquals(tree, m.tree(), "the second reset changes no file");
         assertEquals(1, m.kubeadmCalls("reset"), "kubeadm reset runs once");
+    }
+
+    @Test
+    void etcdBackupsOutliveAResetAndTheUpkeepTimersStop() throws Exception {
+        etcd = new EtcdTestCluster(tmp.resolve("etcd"));
+        EtcdTestCluster.Node only = etcd.startFirst("node-1");
+        InstalledMaster m = new InstalledMaster(tmp);
+        m.useEtcdClient(etcd.clientFiles());
+        m.node.write("/var/lib/kubestead/backups/etcd-20261202T000000Z/snapshot.db", "db");
+        int commandsBefore = m.node.commands.size();
+        CliHarness reset = m.harness();
+        assertEquals(0, reset.run("reset", "yes", "etcd-endpoint=" + only.clientUrl()), reset.err.toString());
+        assertTrue(m.exists("/var/lib/kubestead/backups/etcd-20261202T000000Z/snapshot.db"));
+        assertFalse(m.exists("/var/lib/kubestead/join-master.sh") || m.exists("/etc/kubestead"));
+        assertFalse(m.exists("/etc/systemd/system/kubestead-certs-renew.timer")
+                || m.exists("/etc/systemd/system/kubestead-etcd-backup.service"));
+        List<String> after = m.node.displayed().subList(commandsBefore, m.node.commands.size());
+        assertTrue(after.contains("systemctl disable --now kubestead-certs-renew.timer")
+                && after.contains("systemctl disable --now kubestead-etcd-backup.timer"), after.toString());
+        assertTrue(reset.out.toString().contains("Left:    /var/lib/kubestead/backups (etcd backups"), reset.out.toString());
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The real haproxy program running a generated configuration in the foreground, for tests and the benchmark. */
-final class HaproxyProcess implements AutoCloseable {
+public final class HaproxyProcess implements AutoCloseable {
     private final Process process;
     private final Path socket;
     private final Path log;
@@ -29,7 +29,7 @@ final class HaproxyProcess implements AutoCloseable {
     }
 
     /** Writes {@code config} (which must listen on 127.0.0.1:port and have its stats socket at {@code socket}). */
-    static HaproxyProcess start(Path dir, String config, int port, Path socket) throws Exception {
+    public static HaproxyProcess start(Path dir, String config, int port, Path socket) throws Exception {
         Path cfg = dir.resolve("haproxy.cfg");
         Files.writeString(cfg, config);
         Path log = dir.resolve("haproxy.log");
@@ -58,7 +58,7 @@ final class HaproxyProcess implements AutoCloseable {
     }
 
     /** Server name to HAProxy's status (UP, DOWN, "UP 1/2", ...) in the kubestead-masters backend. */
-    Map<String, String> serverStates() throws IOException {
+    public Map<String, String> serverStates() throws IOException {
         String csv = command("show stat");
         List<String> lines = csv.lines().toList();
         List<String> header = Arrays.asList(lines.get(0).replaceFirst("^# ", "").split(","));

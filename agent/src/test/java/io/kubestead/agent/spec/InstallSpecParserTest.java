@@ -243,4 +243,20 @@ class InstallSpecParserTest {
         assertTrue(error("console-password-file=" + dir).startsWith("word 'console-password-file=" + dir + "': the file"),
                 "a directory is no password file");
     }
+
+    @Test
+    void etcdBackupIsSixHoursUnlessTheWordSaysOtherwise() {
+        assertEquals(Duration.ofHours(6), parse().etcdBackup());
+        assertEquals(Duration.ZERO, parse("etcd-backup=0").etcdBackup());
+        assertEquals(Duration.ofMinutes(90), parse("etcd-backup=1h30m").etcdBackup());
+        assertEquals(Duration.ofMinutes(15), parse("etcd-backup=15m").etcdBackup());
+        assertEquals("PT1H30M", parse("etcd-backup=1h30m").toMap().get("etcdBackup"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"5m", "169h", "6", "six", "-1h", "999999999999999h", "0h"})
+    void aBackupIntervalOutOfRangeIsRefusedNamingTheWord(String value) {
+        String e = error("etcd-backup=" + value);
+        assertTrue(e.startsWith("word 'etcd-backup=" + value + "'") && e.contains("0 (no backups) or an interval"), e);
+    }
 }

@@ -1,5 +1,6 @@
 package io.kubestead.agent.plan.phases;
 
+import io.kubestead.agent.controlplane.MaintenanceUnits;
 import io.kubestead.agent.hostsetup.KernelSettings;
 import io.kubestead.agent.kubeadm.Kubeadm;
 import io.kubestead.agent.lb.BootstrapBalancer;
@@ -59,6 +60,27 @@ final class CleanupSteps {
             c.removeFile(PurgeUnits.TIMER, "timer that ran kubestead node purge-lost");
             c.removeFile(PurgeUnits.SERVICE, "kubestead node purge-lost service");
             ctx.host().run("systemctl", "daemon-reload").check();
+        });
+    }
+
+    /** The upkeep timers of a master: no certificate renewal or etcd snapshot may start while the host is undone. */
+    Phase maintenance() {
+        return new ResetStep("maintenance/timers", "Stop the certificate renewal and etcd backup timers", ctx -> {
+            HostCleanup c = cleanup(ctx);
+            boolean any = false;
+            for (String[] unit : List.of(
+                    new String[] {MaintenanceUnits.CERTS_TIMER_UNIT, MaintenanceUnits.CERTS_TIMER, MaintenanceUnits.CERTS_SERVICE},
+                    new String[] {MaintenanceUnits.BACKUP_TIMER_UNIT, MaintenanceUnits.BACKUP_TIMER, MaintenanceUnits.BACKUP_SERVICE})) {
+                if (ctx.host().exists(unit[1]) || ctx.host().exists(unit[2])) {
+                    ctx.host().run("systemctl", "disable", "--now", unit[0]).check();
+                    c.removeFile(unit[1], "timer " + unit[0]);
+                    c.removeFile(unit[2], "its service");
+                    any = true;
+                }
+            }
+            if (any) {
+                ctx.host().run("systemctl", "daemon-reload").check();
+            }
         });
     }
 
@@ -143,7 +165,18 @@ final class CleanupSteps {
         return new ResetStep("kubestead-files", "Remove Kubestead's settings, state, join scripts and secrets", ctx -> {
             HostCleanup c = cleanup(ctx);
             c.removeTree(CONFIG_DIR, "install settings, kubeadm configurations, balancer configuration");
-            c.removeTree(STATE_DIR, "state, join scripts and join secrets");
+            String backups = STATE_DIR + "/backups";
+            if (ctx.host().exists(backups)) {
+                // the way back after a lost quorum: kept, but said, as they hold the CA keys
+                for (String child : ctx.host().list(STATE_DIR)) {
+                    if (!child.equals("backups")) {
+                        c.removeTree(STATE_DIR + "/" + child, "state, join scripts and join secrets");
+                    }
+                }
+                rc.report().left(backups + " (etcd backups with the cluster's CA keys: delete them when no cluster needs them)");
+            } else {
+                c.removeTree(STATE_DIR, "state, join scripts and join secrets");
+            }
             c.removeTree(RUN_DIR, "runtime files");
         });
     }

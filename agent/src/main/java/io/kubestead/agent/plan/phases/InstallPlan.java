@@ -88,6 +88,7 @@ public final class InstallPlan {
         }
         phases.add(new JoinScriptsPhase(spec, context.baseUrl()));
         phases.add(new ConsolePhase(spec.console(), context.random()));
+        phases.add(new MaintenancePhase(spec.etcdBackup()));
         return new Plan(NAME, phases);
     }
 }

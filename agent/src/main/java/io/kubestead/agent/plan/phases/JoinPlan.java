@@ -82,6 +82,9 @@ public final class JoinPlan {
             phases.add(new PurgeLostPhase(Optional.empty()));
         }
         LbPhases.sync(record).ifPresent(phases::add);
+        if (spec.controlPlane()) { // the certificates of every master; backups run on the first one
+            phases.add(new MaintenancePhase(java.time.Duration.ZERO));
+        }
         return new Plan(NAME, phases);
     }
 }

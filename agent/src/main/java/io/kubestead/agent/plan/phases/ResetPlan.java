@@ -28,6 +28,7 @@ public final class ResetPlan {
         }
         phases.add(cleanup.lbSync());
         phases.add(cleanup.purgeLost());
+        phases.add(cleanup.maintenance());
         phases.add(cleanup.bootstrapBalancer());
         phases.add(cleanup.kubeconfigs());
         phases.add(cleanup.kubeadmReset());
