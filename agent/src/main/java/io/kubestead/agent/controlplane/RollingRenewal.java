@@ -24,13 +24,21 @@ import java.util.function.Consumer;
  * time: the masters take turns through a lock in etcd (which stays up throughout), and a master gives the lock up
  * only after its API server answers /readyz again with the new certificate, so the next one restarts only then and
  * the balancer always has a ready API server. Before stopping its API server a master also waits until another
- * master's API server is ready. etcd is not restarted: it reads its certificate files again on every new connection.
+ * master's API server has been ready long enough for every balancer to count it up. etcd is not restarted: it reads
+ * its certificate files again on every new connection.
  */
 public final class RollingRenewal {
     public static final String LOCK_KEY = "/kubestead/locks/control-plane-restart";
     /** Certificates closer than this to their end are renewed by the daily check. */
     public static final Duration DUE = Duration.ofDays(30);
     static final Duration LOCK_TTL = Duration.ofSeconds(60);
+    /**
+     * Looks, a second apart, that another master's API server must answer ready in a row before this one stops:
+     * a master that just came back is ready at once, but every node's HAProxy marks it up only after two good
+     * checks a second apart (rise 2, inter 1s); stopping ours before that left a balancer with no server up, and
+     * a request failed in the handshake.
+     */
+    static final int SETTLE_LOOKS = 4;
 
     /** What a run did. */
     public record Outcome(List<String> renewed, List<String> restarted, Duration waitedForLock) {
@@ -148,9 +156,13 @@ public final class RollingRenewal {
             return;
         }
         Instant deadline = clock.instant().plus(patience.otherMaster());
+        java.util.Map<URI, Integer> readyLooks = new java.util.HashMap<>();
         while (true) {
             for (URI other : others) {
-                if (cp.apiServerProbe(other).look().state() == Probe.State.READY) {
+                boolean ready = cp.apiServerProbe(other).look().state() == Probe.State.READY;
+                int looks = ready ? readyLooks.getOrDefault(other, 0) + 1 : 0;
+                readyLooks.put(other, looks);
+                if (looks >= SETTLE_LOOKS) {
                     return;
                 }
             }
