@@ -1,6 +1,7 @@
 package io.kubestead.agent.cli;
 
 import io.kubestead.agent.host.Host;
+import io.kubestead.agent.join.JoinedHost;
 import io.kubestead.agent.plan.Plan;
 import io.kubestead.agent.plan.phases.InstallPlan;
 import io.kubestead.agent.plan.phases.InstallState;
@@ -62,6 +63,12 @@ final class InstallCommand implements Callable<Integer> {
 
     private int run(PlanExecution execution, InstallSpec spec, String version) {
         Host host = execution.host();
+        // a joined master or worker: kubeadm init here would start a second cluster beside the one it is part of
+        Optional<JoinedHost> joined = spec.dryRun().isPresent() ? Optional.empty() : JoinedHost.detect(host);
+        if (joined.isPresent()) {
+            env.out().println(joined.get().installMessage());
+            return 0;
+        }
         // an earlier run's settings: a moved endpoint also moves the cluster's records of it and the other nodes
         java.util.Optional<InstallSpec> previous = host.readFile("/etc/kubestead/install.json")
                 .filter(b -> host.exists("/etc/kubernetes/admin.conf"))
