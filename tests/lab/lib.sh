@@ -243,11 +243,18 @@ lab_node_start() {
     tar -C "$dir/rootfs" --numeric-owner -xf "$tar"
     chmod 0755 "$dir/rootfs"
     cat /proc/sys/kernel/random/uuid >"$dir/product_uuid"
+    lab_node_write_files "$node" "$index" "$dir/rootfs" "$nodes"
+    lab_node_boot "$node"
+}
+
+# Boots a node's root filesystem (again, after lab_node_kill: as powering a host on).
+lab_node_boot() {
+    local node=$1 dir uuid=()
+    dir=$(lab_node_dir "$node")
+    ! lab_node_pid "$node" >/dev/null || lab_fatal "node $node is running already"
     # kubeadm and the kubelet read it; every node would see the host's. A host without DMI (many VMs) has none to
     # cover, and sysfs cannot make one.
-    local uuid=()
     [ -e /sys/class/dmi/id/product_uuid ] && uuid=(--bind-ro="$dir/product_uuid:/sys/class/dmi/id/product_uuid")
-    lab_node_write_files "$node" "$index" "$dir/rootfs" "$nodes"
     lab_cgroup_make "$node"
     (
         lab_cgroup_enter "$node" "$BASHPID"
@@ -257,7 +264,7 @@ lab_node_start() {
             --bind=/dev/kmsg "${uuid[@]}" \
             --network-bridge="$LAB_BRIDGE" --resolv-conf=off --timezone=off --link-journal=no \
             --kill-signal=SIGRTMIN+3 --console=pipe \
-            /usr/local/sbin/lab-init </dev/null >"$dir/console.log" 2>&1
+            /usr/local/sbin/lab-init </dev/null >>"$dir/console.log" 2>&1
     ) &
     printf '%s\n' "$!" >"$dir/nspawn.pid"
 }
