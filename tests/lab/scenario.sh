@@ -158,13 +158,16 @@ bundle_dir() {
 
 # install.sh, the bundle and the test tools on every node; the bundle only on node1 (the others fetch it from a master).
 prepare() {
-    local bundle=$1 node
+    local bundle=$1 node archive
     for node in $NODES; do
         copy_in "$node" "$bundle/install.sh" "$WORK"
         install -m 0755 "/var/cache/kubestead/upstream/v1.34.4/etcdctl" "$(node_file "$node" /usr/local/bin)/lab-etcdctl"
         copy_in "$node" "$TEST_IMAGE" /root
     done
-    copy_in node1 "$(find "$bundle" -maxdepth 1 -name 'kubestead-airgap-*.tar*' | head -n1)" "$WORK"
+    for archive in "$bundle"/kubestead-airgap-*.tar*; do
+        [ -f "$archive" ] || lab_fatal "$bundle has no kubestead-airgap-*.tar* bundle"
+        copy_in node1 "$archive" "$WORK"
+    done
 }
 
 # in_work NODE SCRIPT WORDS...: runs a script of the node's work directory there, as a user does (bash SCRIPT).
