@@ -33,6 +33,7 @@ versions="$repo/agent/src/main/resources/io/kubestead/agent/spec/kubernetes-vers
 [ "$(sed -n "s/^${version%.*}=//p" "$versions")" = "$version" ] \
     || fatal "the agent does not install $version for ${version%.*} ($versions): update this script with it" 2
 
+command -v flock >/dev/null 2>&1 || fatal "flock is not installed (util-linux)"
 # The Go builds first (each builds only what its cache lacks), then the images from them.
 "$repo/tests/upstream/build.sh" "v$version" >&2
 "$repo/tests/upstream/tools.sh" >&2
@@ -47,6 +48,9 @@ fi
 
 mkdir -p "$cache"
 chmod 0700 "$cache"
+# One build at a time per cache (worktrees of one machine share it): the key, the work and the rename into place.
+exec 9>"$cache/.lock"
+flock 9
 key_dir="$cache/key"
 if [ ! -f "$key_dir/bundle-signing.key" ]; then
     rm -rf "$key_dir"
@@ -120,5 +124,8 @@ else
 fi
 ln -sfn "$(basename "$dest")" "$cache/.$version.link"
 mv -Tf "$cache/.$version.link" "$cache/$version"
+# Older bundles (other inputs, other checkouts) beyond the three newest go; each is about 270 MiB.
+find "$cache" -mindepth 1 -maxdepth 1 -type d -name "$version-*" -printf '%T@ %p\n' | sort -rn | tail -n +4 \
+    | cut -d' ' -f2- | while read -r old; do [ "$old" = "$dest" ] || rm -rf "$old"; done
 info "bundle ready in $dest"
 printf '%s\n' "$dest"

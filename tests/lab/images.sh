@@ -35,7 +35,7 @@ debs="iptables libxtables12 libip4tc2 libip6tc2 libnftnl11 libmnl0 libnetfilter-
 
 # Go (to find pause.c in the module cache) where the official tarball puts it, for a root shell whose PATH lacks it.
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then PATH="$PATH:/usr/local/go/bin"; fi
-for tool in go jq gcc strip tar sha256sum ldd dpkg-deb dpkg-query apt-get; do
+for tool in go jq gcc strip tar sha256sum ldd dpkg-deb dpkg-query apt-get flock; do
     command -v "$tool" >/dev/null 2>&1 || fatal "$tool is not installed: it is needed to build the lab images"
 done
 
@@ -47,6 +47,9 @@ for f in "$bin/kube-apiserver" "$bin/kube-controller-manager" "$bin/kube-schedul
 done
 
 mkdir -p "$cache"
+# One build at a time per cache (worktrees of one machine share it).
+exec 9>"$cache/.lock"
+flock 9
 work="$(mktemp -d "$cache/.work.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/plans" "$work/gen"
@@ -325,5 +328,8 @@ if [ ! -f "$dest/images.lock" ]; then
 fi
 ln -sfn "$(basename "$dest")" "$cache/.$k8s_version.link"
 mv -Tf "$cache/.$k8s_version.link" "$cache/$k8s_version"
+# Older image sets beyond the three newest go (a bundle built from one has its own copy).
+find "$cache" -mindepth 1 -maxdepth 1 -type d -name "$k8s_version-*" -printf '%T@ %p\n' | sort -rn | tail -n +4 \
+    | cut -d' ' -f2- | while read -r old; do [ "$old" = "$dest" ] || rm -rf "$old"; done
 info "images in $dest ($(du -sm "$dest" | cut -f1) MiB)"
 printf '%s\n' "$dest"
