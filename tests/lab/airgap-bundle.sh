@@ -106,6 +106,19 @@ verify() {
     (cd "$1" && sha256sum -c --quiet SHA256SUMS) || fatal "$1/SHA256SUMS does not match the bundle"
 }
 
+# The agent's air-gapped install, as a dry run in a temp directory, must take the bundle's version from its signed
+# manifest (it refuses a version it does not install) and plan every phase.
+accepts() {
+    local log="$work/dry-run.log"
+    if ! KUBESTEAD_AIRGAP_BUNDLE="$1/$bundle_name" "$work/agent/bin/kubestead" install airgap ha taint-control-plane \
+        dry-run="$work/dry-run" bundle-public-key="$1/bundle-signing.pub" >"$log" 2>&1; then
+        fatal "the agent's air-gapped install (dry run) refused the bundle: $(grep -v '%' "$log" | tail -n3)"
+    fi
+    grep -q "^Kubernetes $version, the version of the air-gap bundle" "$log" \
+        || fatal "the agent's dry run did not take Kubernetes $version from the bundle: $(grep -m1 '^Kubernetes' "$log")"
+    rm -rf "$work/dry-run"
+}
+
 if [ ! -f "$dest/$bundle_name" ]; then
     start="$(date +%s)"
     out="$work/out"
@@ -116,6 +129,7 @@ if [ ! -f "$dest/$bundle_name" ]; then
     cp "$key_dir/bundle-signing.pub" "$out/bundle-signing.pub"
     cp "$work/bundle.yaml" "$out/bundle.yaml"
     verify "$out"
+    accepts "$out"
     rm -rf "$dest"
     mv "$out" "$dest"
     info "built $bundle_name in $(($(date +%s) - start)) s ($(du -m "$dest/$bundle_name" | cut -f1) MiB)"
