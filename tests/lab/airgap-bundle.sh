@@ -33,6 +33,7 @@ versions="$repo/agent/src/main/resources/io/kubestead/agent/spec/kubernetes-vers
 [ "$(sed -n "s/^${version%.*}=//p" "$versions")" = "$version" ] \
     || fatal "the agent does not install $version for ${version%.*} ($versions): update this script with it" 2
 
+command -v flock >/dev/null 2>&1 || fatal "flock is not installed (util-linux)"
 # The Go builds first (each builds only what its cache lacks), then the images from them.
 "$repo/tests/upstream/build.sh" "v$version" >&2
 "$repo/tests/upstream/tools.sh" >&2
@@ -47,6 +48,9 @@ fi
 
 mkdir -p "$cache"
 chmod 0700 "$cache"
+# One build at a time per cache (worktrees of one machine share it): the key, the work and the rename into place.
+exec 9>"$cache/.lock"
+flock 9
 key_dir="$cache/key"
 if [ ! -f "$key_dir/bundle-signing.key" ]; then
     rm -rf "$key_dir"
@@ -102,6 +106,19 @@ verify() {
     (cd "$1" && sha256sum -c --quiet SHA256SUMS) || fatal "$1/SHA256SUMS does not match the bundle"
 }
 
+# The agent's air-gapped install, as a dry run in a temp directory, must take the bundle's version from its signed
+# manifest (it refuses a version it does not install) and plan every phase.
+accepts() {
+    local log="$work/dry-run.log"
+    if ! KUBESTEAD_AIRGAP_BUNDLE="$1/$bundle_name" "$work/agent/bin/kubestead" install airgap ha taint-control-plane \
+        dry-run="$work/dry-run" bundle-public-key="$1/bundle-signing.pub" >"$log" 2>&1; then
+        fatal "the agent's air-gapped install (dry run) refused the bundle: $(grep -v '%' "$log" | tail -n3)"
+    fi
+    grep -q "^Kubernetes $version, the version of the air-gap bundle" "$log" \
+        || fatal "the agent's dry run did not take Kubernetes $version from the bundle: $(grep -m1 '^Kubernetes' "$log")"
+    rm -rf "$work/dry-run"
+}
+
 if [ ! -f "$dest/$bundle_name" ]; then
     start="$(date +%s)"
     out="$work/out"
@@ -112,6 +129,7 @@ if [ ! -f "$dest/$bundle_name" ]; then
     cp "$key_dir/bundle-signing.pub" "$out/bundle-signing.pub"
     cp "$work/bundle.yaml" "$out/bundle.yaml"
     verify "$out"
+    accepts "$out"
     rm -rf "$dest"
     mv "$out" "$dest"
     info "built $bundle_name in $(($(date +%s) - start)) s ($(du -m "$dest/$bundle_name" | cut -f1) MiB)"
@@ -120,5 +138,8 @@ else
 fi
 ln -sfn "$(basename "$dest")" "$cache/.$version.link"
 mv -Tf "$cache/.$version.link" "$cache/$version"
+# Older bundles (other inputs, other checkouts) beyond the three newest go; each is about 270 MiB.
+find "$cache" -mindepth 1 -maxdepth 1 -type d -name "$version-*" -printf '%T@ %p\n' | sort -rn | tail -n +4 \
+    | cut -d' ' -f2- | while read -r old; do [ "$old" = "$dest" ] || rm -rf "$old"; done
 info "bundle ready in $dest"
 printf '%s\n' "$dest"

@@ -22,6 +22,12 @@ work="$(mktemp -d /var/tmp/kubestead-images-check.XXXXXX)"
 containerd_pid=""
 cleanup() {
     if [ -n "$containerd_pid" ]; then
+        # a task left by a killed check would outlive containerd in its shim
+        /usr/bin/ctr --address "$work/containerd.sock" -n k8s.io task ls -q 2>/dev/null | while read -r task; do
+            /usr/bin/ctr --address "$work/containerd.sock" -n k8s.io task kill -s SIGKILL "$task" >/dev/null 2>&1 || true
+            sleep 1
+            /usr/bin/ctr --address "$work/containerd.sock" -n k8s.io task delete -f "$task" >/dev/null 2>&1 || true
+        done
         kill "$containerd_pid" 2>/dev/null || true
         wait "$containerd_pid" 2>/dev/null || true
     fi
@@ -49,12 +55,13 @@ failures=0
 fail() { printf 'images-check.sh: FAIL %s\n' "$*" >&2; failures=$((failures + 1)); }
 
 # run NAME REF EXPECT ARGV...: runs ARGV in REF (its own network namespace) and checks the output holds EXPECT;
-# priv=--privileged before it gives the container every capability (iptables needs CAP_NET_ADMIN).
+# opts="..." before it adds ctr run options (--privileged: iptables needs CAP_NET_ADMIN; --mount).
 run() {
     local name="$1" ref="$2" expect="$3" out
     shift 3
-    # shellcheck disable=SC2086 # priv is one option or nothing
-    if out="$(timeout 60 /usr/bin/ctr --address "$sock" -n k8s.io run --rm ${priv:-} "$ref" "check-$name" "$@" 2>&1)" \
+    # shellcheck disable=SC2086 # opts are words without spaces
+    if out="$(timeout -s KILL 120 /usr/bin/ctr --address "$sock" -n k8s.io run --rm ${opts:-} "$ref" "check-$name" "$@" \
+        </dev/null 2>&1)" \
         && printf '%s' "$out" | grep -q -- "$expect"; then
         info "ok  $ref: $* -> $(printf '%s' "$out" | grep -m1 -- "$expect")"
     else
@@ -92,14 +99,35 @@ run kube-controller-manager "$(ref kube-controller-manager)" "Kubernetes v1.34.4
 run kube-scheduler "$(ref kube-scheduler)" "Kubernetes v1.34.4" kube-scheduler --version
 run kube-proxy "$(ref kube-proxy)" "Kubernetes v1.34.4" kube-proxy --version
 run kube-proxy-iptables "$(ref kube-proxy)" "nf_tables" iptables -V
-priv=--privileged run kube-proxy-nat "$(ref kube-proxy)" "POSTROUTING" iptables -t nat -S
+opts=--privileged run kube-proxy-nat "$(ref kube-proxy)" "POSTROUTING" iptables -t nat -S
+# rules of the kinds kube-proxy and flanneld write (their extensions are loaded with dlopen), committed in the
+# container's own network namespace; --verbose prints each rule as parsed
+rules='*nat
+:KUBE-SERVICES - [0:0]
+:KUBE-SVC-TEST - [0:0]
+-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https" -m tcp --dport 443 -j KUBE-SVC-TEST
+-A KUBE-SVC-TEST -m statistic --mode random --probability 0.5 -j DNAT -p tcp --to-destination 10.0.0.1:6443
+-A POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE --random-fully
+-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+COMMIT
+*filter
+-A FORWARD -m conntrack --ctstate INVALID -j DROP
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+COMMIT
+'
+printf '%s' "$rules" >"$work/rules"
+mount_rules="--mount type=bind,src=$work/rules,dst=/rules,options=rbind:ro"
+opts="--privileged $mount_rules" run kube-proxy-restore "$(ref kube-proxy)" "statistic mode random" \
+    iptables-restore --verbose /rules
+opts="--privileged $mount_rules" run flannel-restore "$(ref flannel)" "flanneld masq" iptables-restore --verbose /rules
 run kube-proxy-conntrack "$(ref kube-proxy)" "conntrack v" conntrack --version
 run etcd "$(ref etcd)" "etcd Version: 3.6.5" etcd --version
 run etcdctl "$(ref etcd)" "etcdctl version: 3.6.5" etcdctl version
 run coredns "$(ref coredns)" "CoreDNS-1.12.1" /coredns -version
 run flanneld "$(ref flannel)" "v0.26.1" /opt/bin/flanneld --version
 run flannel-cp "$(ref flannel)" "cp (GNU coreutils)" cp --version
-priv=--privileged run flannel-iptables "$(ref flannel)" "POSTROUTING" iptables -t nat -S
+opts=--privileged run flannel-iptables "$(ref flannel)" "POSTROUTING" iptables -t nat -S
 run flannel-cni "$(ref flannel-cni-plugin)" "CNI flannel plugin v0.9.1" /flannel
 run flannel-cni-cp "$(ref flannel-cni-plugin)" "cp (GNU coreutils)" cp --version
 run haproxy "$(ref haproxy)" "HAProxy version" haproxy -v

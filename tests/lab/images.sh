@@ -33,7 +33,9 @@ epoch=1767225600
 path_env="PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"
 debs="iptables libxtables12 libip4tc2 libip6tc2 libnftnl11 libmnl0 libnetfilter-conntrack3 libnfnetlink0 conntrack"
 
-for tool in jq gcc tar sha256sum ldd dpkg-deb dpkg-query apt-get; do
+# Go (to find pause.c in the module cache) where the official tarball puts it, for a root shell whose PATH lacks it.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then PATH="$PATH:/usr/local/go/bin"; fi
+for tool in go jq gcc strip tar sha256sum ldd dpkg-deb dpkg-query apt-get flock; do
     command -v "$tool" >/dev/null 2>&1 || fatal "$tool is not installed: it is needed to build the lab images"
 done
 
@@ -45,6 +47,9 @@ for f in "$bin/kube-apiserver" "$bin/kube-controller-manager" "$bin/kube-schedul
 done
 
 mkdir -p "$cache"
+# One build at a time per cache (worktrees of one machine share it).
+exec 9>"$cache/.lock"
+flock 9
 work="$(mktemp -d "$cache/.work.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/plans" "$work/gen"
@@ -102,13 +107,16 @@ add_file() { plan "F $1 $2 $3"; }
 # A dynamic program and, at their paths, the loader and every library ldd finds for it (the Debian libraries
 # extracted above first, then this host's). Debian merges /lib into /usr/lib: libraries go under /usr.
 add_elf() {
-    local src="$1" dest="$2" lib
+    local src="$1" dest="$2" lib real mode
     add_file "$dest" 0755 "$src"
+    # each library keeps its file's mode: the loader must be executable
     ldd "$src" 2>/dev/null | sed -n 's#.*=> \(/[^ ]*\) .*#\1#p; s#^[[:space:]]*\(/[^ ]*\) (0x.*#\1#p' | while read -r lib; do
+        real="$(readlink -f "$lib")"
+        mode="$(stat -c %04a "$real")"
         case "$lib" in
-        "$work/debroot"/*) add_file "${lib#"$work/debroot"}" 0644 "$lib" ;;
-        /lib/* | /lib64/*) add_file "/usr$lib" 0644 "$(readlink -f "$lib")" ;;
-        *) add_file "$lib" 0644 "$(readlink -f "$lib")" ;;
+        "$work/debroot"/*) add_file "${lib#"$work/debroot"}" "$mode" "$real" ;;
+        /lib/* | /lib64/*) add_file "/usr$lib" "$mode" "$real" ;;
+        *) add_file "$lib" "$mode" "$real" ;;
         esac
     done
 }
@@ -320,5 +328,8 @@ if [ ! -f "$dest/images.lock" ]; then
 fi
 ln -sfn "$(basename "$dest")" "$cache/.$k8s_version.link"
 mv -Tf "$cache/.$k8s_version.link" "$cache/$k8s_version"
+# Older image sets beyond the three newest go (a bundle built from one has its own copy).
+find "$cache" -mindepth 1 -maxdepth 1 -type d -name "$k8s_version-*" -printf '%T@ %p\n' | sort -rn | tail -n +4 \
+    | cut -d' ' -f2- | while read -r old; do [ "$old" = "$dest" ] || rm -rf "$old"; done
 info "images in $dest ($(du -sm "$dest" | cut -f1) MiB)"
 printf '%s\n' "$dest"

@@ -12,6 +12,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
 cache="${KUBESTEAD_UPSTREAM_CACHE:-/var/cache/kubestead/upstream}/tools"
 
+mkdir -p "$cache"
+# One build at a time per cache: a second run waits, then finds the binaries (worktrees of one machine share it).
+exec 9>"$cache/.lock"
+flock 9
 built_go=""
 grep -v '^[[:space:]]*#' "$here/tools" | grep . | while read -r name version output package variable link; do
     module_dir="$here/modules/$name-$version"
