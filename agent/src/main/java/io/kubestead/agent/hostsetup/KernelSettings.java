@@ -28,6 +28,14 @@ public final class KernelSettings {
         };
     }
 
+    /** Where the conntrack table size is set; read-only outside the host's first network namespace. */
+    public static final String CONNTRACK_MAX = "/proc/sys/net/netfilter/nf_conntrack_max";
+
+    /** Whether this host cannot set the conntrack table size (a container in its own network namespace). */
+    public static boolean conntrackReadOnly(Host host) {
+        return host.mode(CONNTRACK_MAX).map(m -> (m & 0200) == 0).orElse(false);
+    }
+
     public static String modulesFile() {
         return "# Written by Kubestead: modules the container runtime and pod networking need.\n"
                 + String.join("\n", MODULES) + "\n";

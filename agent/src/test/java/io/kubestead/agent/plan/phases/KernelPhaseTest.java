@@ -57,6 +57,19 @@ class KernelPhaseTest {
     }
 
     @Test
+    void aReadOnlyConntrackMaxIsNoticed() throws Exception {
+        RootedHost host = host();
+        assertTrue(!io.kubestead.agent.hostsetup.KernelSettings.conntrackReadOnly(host), "absent: not read-only");
+        Path max = Files.createDirectories(tmp.resolve("proc/sys/net/netfilter")).resolve("nf_conntrack_max");
+        Files.writeString(max, "262144\n");
+        Files.setPosixFilePermissions(max, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertTrue(!io.kubestead.agent.hostsetup.KernelSettings.conntrackReadOnly(host));
+        // what a container in its own network namespace shows (the node lab's nodes)
+        Files.setPosixFilePermissions(max, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        assertTrue(io.kubestead.agent.hostsetup.KernelSettings.conntrackReadOnly(host));
+    }
+
+    @Test
     void aMissingModuleIsStillLoadedAndItsFailureStops() throws Exception {
         Files.writeString(Files.createDirectories(tmp.resolve("proc")).resolve("filesystems"), "nodev\toverlay\n");
         CommandFailedException e = assertThrows(CommandFailedException.class,
