@@ -61,6 +61,12 @@ final class LbStaticPodPhase implements Phase {
         change.written().forEach(p -> ctx.progress().info("wrote " + p));
         if (handover && !ctx.dryRun()) {
             awaitBalancer(ctx);
+            // The kubelet kubeadm just started met the gap between the two balancers; most of what failed it retries,
+            // but not registering its CSINode, which leaves the node NotReady for good (the node lab's worker:
+            // "failed to initialize CSINode ... 127.0.0.1:6444: connection refused"). A restart starts it afresh;
+            // the pods keep running.
+            ctx.host().run("systemctl", "restart", "kubelet").check();
+            ctx.progress().info("restarted kubelet, now that its balancer answers");
         }
     }
 

@@ -36,8 +36,15 @@ class LbStaticPodPhaseTest {
 
     private final StringWriter out = new StringWriter();
 
+    private final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The port probe runs for real; systemctl is recorded (this machine runs no kubelet to restart). */
     private PhaseContext context() {
-        RootedHost host = new RootedHost("h", tmp, new ProcessRunner(), new ActionLog());
+        ProcessRunner real = new ProcessRunner();
+        RootedHost host = new RootedHost("h", tmp, c -> {
+            commands.add(c.display());
+            return c.argv().get(0).equals("systemctl") ? new io.kubestead.agent.host.ExecResult(c, 0, "", "") : real.run(c);
+        }, new ActionLog());
         return new PhaseContext(host, new ConsoleProgress(new PrintWriter(out), new PrintWriter(out), false),
                 new ActionLog(), Clock.systemUTC(), false, new StateStore(host));
     }
@@ -77,6 +84,8 @@ class LbStaticPodPhaseTest {
         assertTrue(System.nanoTime() - start >= 3_000_000_000L, "returned before anything listened");
         assertTrue(Files.exists(tmp.resolve("etc/kubernetes/manifests/haproxy.yaml")));
         assertTrue(out.toString().contains("the static pod answers on 127.0.0.1:" + port), out.toString());
+        // then, and only then, kubelet starts afresh (its CSINode registration met the gap)
+        assertTrue(commands.get(commands.size() - 1).equals("systemctl restart kubelet"), commands.toString());
     }
 
     @Test
@@ -84,5 +93,6 @@ class LbStaticPodPhaseTest {
         int port = freePort();
         HostException e = assertThrows(HostException.class, () -> phase(port, Duration.ofSeconds(2)).run(context()));
         assertTrue(e.getMessage().contains("does not answer on 127.0.0.1:" + port + " after 2 s"), e.getMessage());
+        assertTrue(commands.stream().noneMatch(c -> c.startsWith("systemctl")), commands.toString());
     }
 }
