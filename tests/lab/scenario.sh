@@ -378,8 +378,12 @@ step5() {
 }
 
 step6() {
-    local before after
+    local before after archive
     step 6 "install.sh ha again on node2 changes nothing"
+    # install.sh needs the agent beside it: the air-gap bundle, as on the first master
+    for archive in "$BUNDLE"/kubestead-airgap-*.tar*; do
+        copy_in node2 "$archive" "$WORK"
+    done
     before=$(lab_exec node2 sh -c 'find /etc/kubernetes /etc/kubestead /var/lib/kubestead /etc/containerd -type f -exec sha256sum {} + 2>/dev/null | sort')
     install_on node2 "$LOGS/node2-rerun.log" airgap ha yes ||
         fail "install.sh ha again on node2 exited $?: $(tail -n 3 "$LOGS/node2-rerun.log" | tr '\n' ' ')"
@@ -393,6 +397,7 @@ main() {
     mkdir -p "$(dirname "$RESULTS")" "$LOGS"
     : >"$RESULTS"
     bundle=$(bundle_dir)
+    BUNDLE=$bundle
     [ -f "$bundle/install.sh" ] || lab_fatal "$bundle has no install.sh"
     TEST_IMAGE=$("$here/testimage.sh")
     TEST_IMAGE_REF=kubestead.test/lab-busybox:1
