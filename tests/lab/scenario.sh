@@ -108,12 +108,15 @@ learners() {
     etcdctl_on "$1" member list -w json | grep -o '"isLearner":true' | wc -l
 }
 
-# The peak of each node's memory cgroup so far (the node and everything in it).
+# The peak of each node's memory cgroup so far (the node and everything in it, page cache included: the extracted
+# bundle and the images count), and its resident memory without page cache now.
 record_memory() {
-    local node peak
+    local node dir
     for node in $NODES; do
-        peak=/sys/fs/cgroup/memory/$LAB_CGROUP/$node/memory.max_usage_in_bytes
-        [ -r "$peak" ] && record "peak_memory_mib_$node" "$(($(cat "$peak") / 1048576))"
+        dir=/sys/fs/cgroup/memory/$LAB_CGROUP/$node
+        [ -r "$dir/memory.max_usage_in_bytes" ] || continue
+        record "peak_memory_with_cache_mib_$node" "$(($(cat "$dir/memory.max_usage_in_bytes") / 1048576))"
+        record "rss_mib_$node" "$(awk '$1 == "total_rss" { print int($2 / 1048576) }' "$dir/memory.stat")"
     done
     return 0
 }
