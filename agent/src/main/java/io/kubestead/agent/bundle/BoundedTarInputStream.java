@@ -20,7 +20,7 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
  * headers ('g'), GNU sparse entries ('S') and PAX sparse keys (GNU.sparse.*) are refused outright: the bundle writer
  * never writes them, and the reader refuses sparse files anyway.
  */
-final class BoundedTarInputStream extends TarArchiveInputStream {
+public final class BoundedTarInputStream extends TarArchiveInputStream {
     /** A name is at most 4096 characters (BundlePaths), up to 4 bytes each in UTF-8, plus the other PAX records. */
     static final int MAX_HEADER_BYTES = 64 << 10;
     /** PAX, long name and long link name: what GNU tar or commons-compress may write before one entry. */
@@ -40,7 +40,7 @@ final class BoundedTarInputStream extends TarArchiveInputStream {
     }
 
     /** Reads the tar stream {@code in} (already decompressed). */
-    static BoundedTarInputStream over(InputStream in) {
+    public static BoundedTarInputStream over(InputStream in) {
         return new BoundedTarInputStream(new PushbackInputStream(in, MAX_HEADER_BYTES));
     }
 

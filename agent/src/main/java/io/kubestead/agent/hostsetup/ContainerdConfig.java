@@ -1,5 +1,6 @@
 package io.kubestead.agent.hostsetup;
 
+import io.kubestead.agent.host.Host;
 import io.kubestead.agent.version.KubernetesVersion;
 
 /**
@@ -24,15 +25,36 @@ public final class ContainerdConfig {
         return imageRepository + "/pause:" + tag;
     }
 
-    /** Version 2 of the config format: containerd 1.6 and 1.7 read it, and 2.x migrates it on load. */
+    private static final long CAP_SYS_RESOURCE = 1L << 24;
+
+    /**
+     * Whether processes on this host may lower OOM scores (CAP_SYS_RESOURCE in the bounding set of PID 1, which
+     * bounds every service). A host that is itself a container often may not: then runc fails every pod sandbox
+     * ("failed to update /proc/self/oom_score_adj: Permission denied"), since the kubelet asks for -998 and below.
+     */
+    public static boolean canLowerOomScores(Host host) {
+        return host.readString("/proc/1/status").flatMap(s -> s.lines().filter(l -> l.startsWith("CapBnd:")).findFirst())
+                .map(l -> (Long.parseUnsignedLong(l.substring("CapBnd:".length()).strip(), 16) & CAP_SYS_RESOURCE) != 0)
+                .orElse(true);
+    }
+
     public static String render(String pauseImage) {
+        return render(pauseImage, false);
+    }
+
+    /**
+     * Version 2 of the config format: containerd 1.6 and 1.7 read it, and 2.x migrates it on load. With
+     * {@code restrictOomScoreAdj} containerd raises every container's OOM score adjustment to its own (for hosts
+     * where {@link #canLowerOomScores} is false).
+     */
+    public static String render(String pauseImage, boolean restrictOomScoreAdj) {
         return """
                 # Written by Kubestead. containerd for a Kubernetes node.
                 version = 2
 
                 [plugins."io.containerd.grpc.v1.cri"]
                   sandbox_image = "%s"
-
+                %s
                   [plugins."io.containerd.grpc.v1.cri".containerd]
                     default_runtime_name = "runc"
 
@@ -45,6 +67,9 @@ public final class ContainerdConfig {
                   [plugins."io.containerd.grpc.v1.cri".cni]
                     bin_dir = "/opt/cni/bin"
                     conf_dir = "/etc/cni/net.d"
-                """.formatted(pauseImage);
+                """.formatted(pauseImage, restrictOomScoreAdj
+                        ? "  # This host may not lower OOM scores (no CAP_SYS_RESOURCE): containers keep containerd's.\n"
+                                + "  restrict_oom_score_adj = true\n"
+                        : "");
     }
 }

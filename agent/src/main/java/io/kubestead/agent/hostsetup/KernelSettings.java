@@ -1,5 +1,6 @@
 package io.kubestead.agent.hostsetup;
 
+import io.kubestead.agent.host.Host;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -10,6 +11,29 @@ public final class KernelSettings {
     public static final List<String> MODULES = List.of("overlay", "br_netfilter");
 
     private KernelSettings() {
+    }
+
+    /**
+     * Whether what the module provides is in the running kernel, loaded or built in. Asks for the function, not the
+     * module: a built-in br_netfilter has no /sys/module entry, and where /lib/modules is absent modprobe fails even
+     * for what is built in.
+     */
+    public static boolean inKernel(Host host, String module) {
+        return switch (module) {
+            case "overlay" -> host.readString("/proc/filesystems")
+                    .map(t -> t.lines().anyMatch(l -> List.of(l.strip().split("\\s+")).contains("overlay")))
+                    .orElse(false);
+            case "br_netfilter" -> host.exists("/proc/sys/net/bridge/bridge-nf-call-iptables");
+            default -> host.exists("/sys/module/" + module);
+        };
+    }
+
+    /** Where the conntrack table size is set; read-only outside the host's first network namespace. */
+    public static final String CONNTRACK_MAX = "/proc/sys/net/netfilter/nf_conntrack_max";
+
+    /** Whether this host cannot set the conntrack table size (a container in its own network namespace). */
+    public static boolean conntrackReadOnly(Host host) {
+        return host.mode(CONNTRACK_MAX).map(m -> (m & 0200) == 0).orElse(false);
     }
 
     public static String modulesFile() {

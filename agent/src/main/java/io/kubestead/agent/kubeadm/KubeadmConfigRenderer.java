@@ -40,8 +40,17 @@ public final class KubeadmConfigRenderer {
     private final YamlDocuments yaml = new YamlDocuments();
 
     public String renderInit(InitConfigInput in) {
+        return renderInit(in, false);
+    }
+
+    /**
+     * With {@code conntrackReadOnly} (the first master's nf_conntrack_max is read-only: a host that is itself a
+     * container, in its own network namespace) kube-proxy leaves the conntrack table size to the kernel; it would
+     * otherwise exit at start, failing to write it, and with it every Service.
+     */
+    public String renderInit(InitConfigInput in, boolean conntrackReadOnly) {
         return yaml.write(List.of(initConfiguration(in), clusterConfiguration(in), kubeletConfiguration(in.node()),
-                kubeProxyConfiguration(in.cluster())));
+                kubeProxyConfiguration(in.cluster(), conntrackReadOnly)));
     }
 
     public String renderJoin(JoinConfigInput in) {
@@ -118,10 +127,13 @@ public final class KubeadmConfigRenderer {
         return doc;
     }
 
-    private static Map<String, Object> kubeProxyConfiguration(ClusterSettings c) {
+    private static Map<String, Object> kubeProxyConfiguration(ClusterSettings c, boolean conntrackReadOnly) {
         Map<String, Object> doc = document(KubeadmApi.KUBE_PROXY_API, "KubeProxyConfiguration");
         doc.put("mode", c.proxyMode().word());
         doc.put("clusterCIDR", c.podSubnet());
+        if (conntrackReadOnly) {
+            doc.put("conntrack", map("maxPerCore", 0));
+        }
         return doc;
     }
 

@@ -1,5 +1,7 @@
 package io.kubestead.agent.preflight;
 
+import io.kubestead.agent.hostsetup.KernelSettings;
+
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.Host;
 import io.kubestead.agent.spec.HostPort;
@@ -170,9 +172,8 @@ public final class Checks {
     static CheckResult kernelModules(Host host) {
         Set<String> loaded = ProcFiles.loadedModules(host);
         List<String> missing = new ArrayList<>();
-        for (String module : List.of("overlay", "br_netfilter")) {
-            boolean builtIn = host.exists("/sys/module/" + module);
-            if (!loaded.contains(module) && !builtIn && !host.run("modprobe", "-n", module).ok()) {
+        for (String module : KernelSettings.MODULES) {
+            if (!loaded.contains(module) && !KernelSettings.inKernel(host, module) && !host.run("modprobe", "-n", module).ok()) {
                 missing.add(module);
             }
         }

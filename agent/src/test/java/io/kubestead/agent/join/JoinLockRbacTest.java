@@ -35,7 +35,7 @@ class JoinLockRbacTest {
             MappingIterator<JsonNode> it = new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class).readValues(in);
             docs = it.readAll();
         }
-        assertEquals(2, docs.size());
+        assertEquals(4, docs.size());
         JsonNode role = docs.get(0);
         JsonNode binding = docs.get(1);
         assertEquals("Role", role.path("kind").asText());
@@ -49,6 +49,14 @@ class JoinLockRbacTest {
         assertEquals(role.path("metadata").path("name"), binding.path("roleRef").path("name"));
         assertEquals("system:bootstrappers:kubeadm:default-node-token",
                 binding.path("subjects").get(0).path("name").asText());
+        // workers' lb-sync lists the masters with the kubelet's credentials: list nodes, nothing more
+        JsonNode nodes = docs.get(2);
+        assertEquals("ClusterRole", nodes.path("kind").asText());
+        assertEquals("[{\"apiGroups\":[\"\"],\"resources\":[\"nodes\"],\"verbs\":[\"list\"]}]",
+                nodes.path("rules").toString());
+        assertEquals("ClusterRoleBinding", docs.get(3).path("kind").asText());
+        assertEquals(nodes.path("metadata").path("name"), docs.get(3).path("roleRef").path("name"));
+        assertEquals("system:nodes", docs.get(3).path("subjects").get(0).path("name").asText());
     }
 
     /** Without the RBAC (or with a dead token) the gate stops at once with the API server's words. */

@@ -52,6 +52,24 @@ class KubeadmConfigRendererTest {
     }
 
     @Test
+    void aReadOnlyConntrackTableLeavesItsSizeToTheKernelAndRealKubeadmAcceptsIt(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        InitConfigInput in = Fixtures.init(Fixtures.cluster("1.34.4", true));
+        assertEquals(renderer.renderInit(in), renderer.renderInit(in, false));
+        assertFalse(renderer.renderInit(in).contains("conntrack"));
+        String yaml = renderer.renderInit(in, true);
+        assertTrue(yaml.contains("\nconntrack:\n  maxPerCore: 0\n"), yaml);
+        var release = io.kubestead.agent.upstream.UpstreamBinaries.releases().stream()
+                .filter(r -> r.version().equals("v1.34.4")).findFirst().orElseThrow();
+        Path kubeadm = io.kubestead.agent.upstream.UpstreamBinaries.binary(release, "kubeadm");
+        Path config = tmp.resolve("init.yaml");
+        Files.writeString(config, yaml);
+        var run = io.kubestead.agent.upstream.UpstreamBinaries.run(kubeadm.toString(), "config", "validate", "--config",
+                config.toString()).ok();
+        assertFalse(run.output().contains("conntrack"), run.output());
+    }
+
+    @Test
     void untaintedMasterJoinHasExplicitEmptyTaintList() {
         String yaml = renderer.renderJoin(Fixtures.joinMaster("1.35.0", false));
         assertTrue(yaml.contains("\n  taints: []\n"), yaml);

@@ -83,6 +83,19 @@ class PreflightTest {
     }
 
     @Test
+    void builtInModulesPassWithoutModprobeOrSysModule() throws Exception {
+        // modprobe -n fails (no /lib/modules) and /sys/module has no br_netfilter: the capability decides.
+        Host h = fakeHost(Map.of());
+        h.writeString("/proc/filesystems", "nodev\tsysfs\nnodev\toverlay\n", 0444);
+        h.writeString("/proc/sys/net/bridge/bridge-nf-call-iptables", "1\n", 0644);
+        assertEquals(CheckResult.Status.PASS, Checks.kernelModules(h).status());
+        h.writeString("/proc/filesystems", "nodev\tsysfs\n", 0444);
+        CheckResult noOverlay = Checks.kernelModules(h);
+        assertEquals(CheckResult.Status.FAIL, noOverlay.status());
+        assertTrue(noOverlay.message().contains("[overlay]"), noOverlay.message());
+    }
+
+    @Test
     void aRealListenerMakesThePortCheckFail() throws Exception {
         Host real = RootedHost.local(new ActionLog());
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -1,6 +1,8 @@
 package io.kubestead.installer.airgap;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -18,13 +20,15 @@ import java.util.regex.Pattern;
 /**
  * A bundle build manifest under airgap/: what goes into an air-gap bundle. Read from YAML; every path is checked
  * to stay inside the staging directory, and every checksum must be pinned (64 hex digits) before anything downloads.
+ * A binary comes from a url or, for a bundle built from local builds, a {@code file} (absolute path); an image from
+ * its registry (a reference) or from a local OCI layout tar ({@code {ref, file, digest}}, the manifest digest pinned).
  */
 public record AirgapManifest(
         String kubernetesVersion,
         String arch,
         String created,
         List<Binary> binaries,
-        List<String> images,
+        List<Image> images,
         Manifests manifests,
         String agent) {
 
@@ -33,11 +37,19 @@ public record AirgapManifest(
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ARCH = Pattern.compile("amd64|arm64");
 
-    /** A published file: downloaded, checked against sha256, then stored at path or unpacked by extract. */
+    /**
+     * A published file (url) or a local one (file): downloaded or copied, checked against sha256, then stored at path
+     * or unpacked by extract.
+     */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Binary(String name, String url, String sha256, String path, String mode, List<Member> extract) {
+    public record Binary(String name, String url, String file, String sha256, String path, String mode, List<Member> extract) {
         public Binary {
             extract = extract == null ? List.of() : List.copyOf(extract);
+        }
+
+        /** Where it comes from, for messages: the url or the local file. */
+        public String source() {
+            return url != null ? url : file;
         }
 
         /** The file mode, octal as written (e.g. "0755"); 0755 when absent. */
@@ -50,6 +62,30 @@ public record AirgapManifest(
     public record Member(String member, String path, String mode) {
         public int modeBits() {
             return parseMode(mode, 0755, "member " + member);
+        }
+    }
+
+    /**
+     * One image: from its registry (written as a bare reference), or from a local OCI image-layout tar (file) whose
+     * image manifest must have the pinned digest; the bundle names it ref either way.
+     */
+    public record Image(String ref, String file, String digest) {
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        public Image(@JsonProperty("ref") String ref, @JsonProperty("file") String file,
+                     @JsonProperty("digest") String digest) {
+            this.ref = ref;
+            this.file = file;
+            this.digest = digest;
+        }
+
+        /** A registry image written as a bare string in the list. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Image of(String ref) {
+            return new Image(ref, null, null);
+        }
+
+        public boolean local() {
+            return file != null;
         }
     }
 
@@ -81,6 +117,11 @@ public record AirgapManifest(
         return m;
     }
 
+    /** The image references, in order. */
+    public List<String> imageRefs() {
+        return images.stream().map(Image::ref).toList();
+    }
+
     /** The fixed timestamp of the build (file mtimes inside image tars), from the manifest's created field. */
     public Instant createdInstant() {
         return Instant.parse(created);
@@ -97,9 +138,13 @@ public record AirgapManifest(
         }
         Set<String> paths = new HashSet<>();
         for (Binary b : binaries) {
-            require(b.name() != null && b.url() != null, source, "every binary needs a name and a url");
-            require(b.url().startsWith("https://") || b.url().startsWith("http://"), source,
+            require(b.name() != null, source, "every binary needs a name");
+            require((b.url() == null) != (b.file() == null), source,
+                    "binary " + b.name() + ": give either url (a download) or file (a local file)");
+            require(b.url() == null || b.url().startsWith("https://") || b.url().startsWith("http://"), source,
                     "binary " + b.name() + ": url must be http(s)");
+            require(b.file() == null || Path.of(b.file()).isAbsolute(), source,
+                    "binary " + b.name() + ": file must be an absolute path, not '" + b.file() + "'");
             require(b.sha256() != null && SHA256.matcher(b.sha256()).matches(), source, "binary " + b.name()
                     + ": checksum not pinned (sha256 '" + b.sha256() + "'): put the published SHA-256 (64 hex digits) in the manifest");
             require((b.path() == null) != b.extract().isEmpty(), source,
@@ -115,9 +160,21 @@ public record AirgapManifest(
             }
         }
         Set<String> refs = new HashSet<>();
-        for (String ref : images) {
-            ImageReference r = ImageReference.parse(ref);
-            require(refs.add(r.fileName()), source, "image " + ref + " has the same file name as another image");
+        for (Image image : images) {
+            require(image != null && image.ref() != null, source, "every image needs a reference (ref)");
+            ImageReference r = ImageReference.parse(image.ref());
+            require(refs.add(r.fileName()), source, "image " + image.ref() + " has the same file name as another image");
+            if (image.local()) {
+                require(Path.of(image.file()).isAbsolute(), source,
+                        "image " + image.ref() + ": file must be an absolute path, not '" + image.file() + "'");
+                require(image.digest() != null && image.digest().startsWith("sha256:")
+                                && SHA256.matcher(image.digest().substring("sha256:".length())).matches(), source,
+                        "image " + image.ref() + ": digest not pinned ('" + image.digest()
+                                + "'): put the image manifest's sha256:<64 hex digits> in the manifest");
+            } else {
+                require(image.digest() == null, source, "image " + image.ref()
+                        + ": a digest goes with a local file; pin a registry image as name:tag@sha256:...");
+            }
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * Builds the staging directory of an air-gap bundle from an {@link AirgapManifest}: binaries checked as they
- * download, release tarball members, images as OCI layout tars, the CNI manifest and the agent bundle. The
+ * download (or are copied from a local file), release tarball members, images as OCI layout tars (fetched, or taken
+ * from a local layout tar by their pinned digest), the CNI manifest and the agent bundle. The
  * directory is built beside the target and renamed into place at the end, so a failure leaves no half-built one.
  * Same manifest and same upstream bytes give the same files, modes and mtimes.
  */
@@ -51,10 +52,14 @@ public final class StagingBuilder {
                 binary(b, staging, downloads);
             }
             List<StagedBundle.Image> staged = new ArrayList<>();
-            for (String ref : m.images()) {
-                String path = ImageReference.parse(ref).fileName();
-                images.fetch(ref, m.arch(), staging.resolve(path), m.createdInstant(), progress);
-                staged.add(new StagedBundle.Image(ref, path));
+            for (AirgapManifest.Image image : m.images()) {
+                String path = ImageReference.parse(image.ref()).fileName();
+                if (image.local()) {
+                    LocalImage.copy(image, staging.resolve(path), m.createdInstant(), downloads);
+                } else {
+                    images.fetch(image.ref(), m.arch(), staging.resolve(path), m.createdInstant(), progress);
+                }
+                staged.add(new StagedBundle.Image(image.ref(), path));
             }
             if (m.manifests() != null && m.manifests().flannel() != null) {
                 String podCidr = m.manifests().flannel().podCidr() != null ? m.manifests().flannel().podCidr() : "10.244.0.0/16";
@@ -81,14 +86,22 @@ public final class StagingBuilder {
     private void binary(AirgapManifest.Binary b, Path staging, Path downloads) throws IOException {
         if (b.path() != null) {
             Path target = StagingPaths.resolve(staging, b.path());
-            downloader.download(URI.create(b.url()), b.sha256(), target, progress);
+            fetch(b, target);
             Modes.set(target, b.modeBits());
             return;
         }
         Path archive = downloads.resolve(b.name() + ".download");
-        downloader.download(URI.create(b.url()), b.sha256(), archive, progress);
-        TarGzMembers.extract(archive, b.extract(), staging, b.name() + " (" + b.url() + ")");
+        fetch(b, archive);
+        TarGzMembers.extract(archive, b.extract(), staging, b.name() + " (" + b.source() + ")");
         Files.delete(archive);
+    }
+
+    private void fetch(AirgapManifest.Binary b, Path target) throws IOException {
+        if (b.file() != null) {
+            LocalFile.copy(Path.of(b.file()), b.sha256(), target);
+        } else {
+            downloader.download(URI.create(b.url()), b.sha256(), target, progress);
+        }
     }
 
     /** The agent bundle (kubestead-agent-*-linux-ARCH.tar.gz) and its SHA256SUMS from the agent build output. */

@@ -1,6 +1,7 @@
 package io.kubestead.installer.airgap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.kubestead.agent.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,21 @@ class AirgapManifestTest {
               - docker.io/flannel/flannel:v0.26.1
             """;
     private static final String HEX = "a".repeat(64);
+    private static final String LOCAL = """
+            kubernetesVersion: "1.34.4"
+            arch: amd64
+            created: "2026-01-01T00:00:00Z"
+            binaries:
+              - name: kubeadm
+                file: %s
+                sha256: "%s"
+                path: bin/kubeadm
+            images:
+              - ref: registry.k8s.io/pause:3.10
+                file: %s
+                digest: "%s"
+              - docker.io/flannel/flannel:v0.26.1
+            """;
 
     @TempDir
     Path dir;
@@ -58,6 +75,47 @@ class AirgapManifestTest {
         SpecException e = assertThrows(SpecException.class,
                 () -> load(OK.formatted(HEX, "bin/kubeadm\n    mode: \"0999\"")));
         assertTrue(e.getMessage().contains("must be octal"), e.getMessage());
+    }
+
+    @Test
+    void localFilesAndImagesAreReadWithTheirPins() throws IOException {
+        AirgapManifest m = load(LOCAL.formatted("/var/cache/kubeadm", HEX, "/var/cache/pause.tar", "sha256:" + HEX));
+        AirgapManifest.Binary kubeadm = m.binaries().get(0);
+        assertEquals("/var/cache/kubeadm", kubeadm.file());
+        assertEquals(null, kubeadm.url());
+        assertEquals(List.of("registry.k8s.io/pause:3.10", "docker.io/flannel/flannel:v0.26.1"), m.imageRefs());
+        AirgapManifest.Image pause = m.images().get(0);
+        assertTrue(pause.local());
+        assertEquals("/var/cache/pause.tar", pause.file());
+        assertEquals("sha256:" + HEX, pause.digest());
+        assertFalse(m.images().get(1).local());
+    }
+
+    @Test
+    void aLocalSourceNeedsAnAbsolutePathAndAPinnedDigest() {
+        SpecException relative = assertThrows(SpecException.class,
+                () -> load(LOCAL.formatted("cache/kubeadm", HEX, "/var/cache/pause.tar", "sha256:" + HEX)));
+        assertTrue(relative.getMessage().contains("binary kubeadm: file must be an absolute path"), relative.getMessage());
+        SpecException unpinnedFile = assertThrows(SpecException.class,
+                () -> load(LOCAL.formatted("/var/cache/kubeadm", "", "/var/cache/pause.tar", "sha256:" + HEX)));
+        assertTrue(unpinnedFile.getMessage().contains("binary kubeadm: checksum not pinned"), unpinnedFile.getMessage());
+        for (String bad : new String[] {"", HEX, "sha256:" + HEX.substring(1), "sha512:" + HEX}) {
+            SpecException e = assertThrows(SpecException.class,
+                    () -> load(LOCAL.formatted("/var/cache/kubeadm", HEX, "/var/cache/pause.tar", bad)), bad);
+            assertTrue(e.getMessage().contains("image registry.k8s.io/pause:3.10: digest not pinned"), e.getMessage());
+        }
+        SpecException relativeImage = assertThrows(SpecException.class,
+                () -> load(LOCAL.formatted("/var/cache/kubeadm", HEX, "pause.tar", "sha256:" + HEX)));
+        assertTrue(relativeImage.getMessage().contains("file must be an absolute path"), relativeImage.getMessage());
+    }
+
+    @Test
+    void aBinaryNeedsExactlyOneOfUrlAndFile() {
+        String both = OK.formatted(HEX, "bin/kubeadm").replace("    sha256:", "    file: /var/cache/kubeadm\n    sha256:");
+        SpecException e = assertThrows(SpecException.class, () -> load(both));
+        assertTrue(e.getMessage().contains("give either url (a download) or file (a local file)"), e.getMessage());
+        String neither = OK.formatted(HEX, "bin/kubeadm").replaceAll("    url: .*\n", "");
+        assertTrue(assertThrows(SpecException.class, () -> load(neither)).getMessage().contains("give either url"));
     }
 
     @Test

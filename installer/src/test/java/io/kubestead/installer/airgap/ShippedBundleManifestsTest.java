@@ -100,6 +100,20 @@ class ShippedBundleManifestsTest {
         assertTrue(wrongEtcd.stream().anyMatch(s -> s.contains("not needed") && s.contains("etcd:3.5.21-0")), wrongEtcd.toString());
     }
 
+    @Test
+    void aLocalFileOrImageSourceIsCaught() throws IOException {
+        List<String> file = problems(variant(s -> s.replace("url: https://dl.k8s.io/release/v1.33.6/bin/linux/amd64/kubeadm",
+                "file: /var/cache/kubeadm")));
+        assertTrue(file.stream().anyMatch(s -> s.contains("binary kubeadm: url must be https") && s.contains("/var/cache/kubeadm")),
+                file.toString());
+        String digest = "sha256:" + "a".repeat(64);
+        List<String> image = problems(variant(s -> s.replace("  - registry.k8s.io/pause:3.10\n",
+                "  - {ref: registry.k8s.io/pause:3.10, file: /var/cache/pause.tar, digest: \"" + digest + "\"}\n")));
+        assertTrue(image.stream().anyMatch(s -> s.contains("image registry.k8s.io/pause:3.10: comes from the local file")),
+                image.toString());
+        assertFalse(image.stream().anyMatch(s -> s.contains("lacks")), image.toString());
+    }
+
     /** Everything wrong with one manifest, each a sentence naming the field; empty when it is ready. */
     static List<String> problems(Path file) throws IOException {
         List<String> out = new ArrayList<>();
@@ -115,8 +129,9 @@ class ShippedBundleManifestsTest {
             return out;
         }
         for (AirgapManifest.Binary b : m.binaries()) {
-            if (!b.url().startsWith("https://")) {
-                out.add("binary " + b.name() + ": url must be https, not " + b.url());
+            if (b.url() == null || !b.url().startsWith("https://")) {
+                out.add("binary " + b.name() + ": url must be https, not " + b.source()
+                        + " (a local file is for a bundle built from local builds, not a shipped manifest)");
             }
             if (!SHA256.matcher(b.sha256()).matches()) {
                 out.add("binary " + b.name() + ": sha256 must be 64 lower-case hex digits");
@@ -140,7 +155,13 @@ class ShippedBundleManifestsTest {
         }
         Set<String> expected = new LinkedHashSet<>(InstallImages.named(v));
         expected.addAll(kubeadm);
-        Set<String> actual = new LinkedHashSet<>(m.images());
+        for (AirgapManifest.Image i : m.images()) {
+            if (i.local()) {
+                out.add("image " + i.ref() + ": comes from the local file " + i.file()
+                        + "; a shipped manifest pulls from the registry");
+            }
+        }
+        Set<String> actual = new LinkedHashSet<>(m.imageRefs());
         for (String e : expected) {
             if (!actual.contains(e)) {
                 out.add("images: lacks " + e + ", which an install at " + v + " pulls");

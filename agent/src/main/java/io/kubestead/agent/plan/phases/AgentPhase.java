@@ -18,6 +18,10 @@ import java.util.stream.Stream;
  */
 final class AgentPhase implements Phase {
     static final String HOME = "/opt/kubestead";
+    /** The agent's command on the PATH, as the printed hints and the README use it ({@code sudo kubestead reset}). */
+    static final String COMMAND = "/usr/local/bin/kubestead";
+    static final String COMMAND_TEXT = "#!/bin/sh\n# Written by Kubestead: the agent's command on the PATH.\nexec "
+            + HOME + "/bin/kubestead \"$@\"\n";
     private final Optional<Path> source;
 
     AgentPhase(Optional<Path> source) {
@@ -37,13 +41,22 @@ final class AgentPhase implements Phase {
     @Override
     public boolean done(PhaseContext ctx) {
         // a development build has nothing to place, so it is as done as it will get
-        return source.isEmpty() || ctx.host().exists(HOME + "/bin/kubestead");
+        return source.isEmpty() || ctx.host().exists(HOME + "/bin/kubestead")
+                && ctx.host().readString(COMMAND).equals(java.util.Optional.of(COMMAND_TEXT));
+    }
+
+    private static void command(PhaseContext ctx) {
+        if (!ctx.host().readString(COMMAND).equals(java.util.Optional.of(COMMAND_TEXT))) {
+            ctx.host().writeString(COMMAND, COMMAND_TEXT, 0755);
+            ctx.progress().info("wrote " + COMMAND);
+        }
     }
 
     @Override
     public void run(PhaseContext ctx) throws IOException {
         if (ctx.host().exists(HOME + "/bin/kubestead")) {
             ctx.progress().info("agent already at " + HOME);
+            command(ctx);
             return;
         }
         if (source.isEmpty()) {
@@ -64,6 +77,7 @@ final class AgentPhase implements Phase {
             throw new HostException("the agent bundle at " + from + " has no bin/kubestead");
         }
         ctx.progress().info("copied " + files.size() + " files from " + from);
+        command(ctx);
     }
 
     /**

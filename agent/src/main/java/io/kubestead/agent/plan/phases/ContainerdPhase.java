@@ -12,12 +12,12 @@ import java.util.Optional;
 /** Installs containerd if missing, configures it for the kubelet and restarts it only when its config changed. */
 final class ContainerdPhase implements Phase {
     private final Optional<PackageManager> packageManager;
-    private final String config;
+    private final String pauseImage;
     private final boolean airgap;
 
     ContainerdPhase(Optional<PackageManager> packageManager, String pauseImage, boolean airgap) {
         this.packageManager = packageManager;
-        this.config = ContainerdConfig.render(pauseImage);
+        this.pauseImage = pauseImage;
         this.airgap = airgap;
     }
 
@@ -31,8 +31,13 @@ final class ContainerdPhase implements Phase {
         return "Install and configure containerd (systemd cgroups, pause image)";
     }
 
+    private String config(PhaseContext ctx) {
+        return ContainerdConfig.render(pauseImage, !ContainerdConfig.canLowerOomScores(ctx.host()));
+    }
+
     @Override
     public boolean done(PhaseContext ctx) {
+        String config = config(ctx);
         return (ctx.host().exists("/usr/bin/containerd") || ctx.host().exists(BundleInstall.CONTAINERD_BIN_DIR + "/containerd"))
                 && ctx.host().readString(ContainerdConfig.PATH).equals(Optional.of(config));
     }
@@ -50,6 +55,7 @@ final class ContainerdPhase implements Phase {
                 ctx.host().run(c).check();
             }
         }
+        String config = config(ctx);
         boolean changed = !ctx.host().readString(ContainerdConfig.PATH).equals(Optional.of(config));
         if (changed) {
             ctx.host().writeString(ContainerdConfig.PATH, config, 0644);

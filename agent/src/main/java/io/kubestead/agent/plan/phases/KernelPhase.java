@@ -32,7 +32,10 @@ final class KernelPhase implements Phase {
     public void run(PhaseContext ctx) {
         ctx.host().writeString(KernelSettings.MODULES_FILE, KernelSettings.modulesFile(), 0644);
         for (String module : KernelSettings.MODULES) {
-            ctx.host().run("modprobe", module).check();
+            // Built in (or loaded already): modprobe would fail where /lib/modules is absent, and is not needed.
+            if (!KernelSettings.inKernel(ctx.host(), module)) {
+                ctx.host().run("modprobe", module).check();
+            }
         }
         ctx.host().writeString(KernelSettings.SYSCTL_FILE, KernelSettings.sysctlFile(ipv6), 0644);
         ctx.host().run("sysctl", "--system").check();

@@ -3,6 +3,7 @@ package io.kubestead.agent.plan.phases;
 import io.kubestead.agent.join.JoinSecrets;
 import io.kubestead.agent.kubeadm.InitConfigInput;
 import io.kubestead.agent.kubeadm.InstallSettings;
+import io.kubestead.agent.hostsetup.KernelSettings;
 import io.kubestead.agent.kubeadm.KubeadmConfigRenderer;
 import io.kubestead.agent.plan.Phase;
 import io.kubestead.agent.plan.PhaseContext;
@@ -37,7 +38,7 @@ final class KubeadmConfigPhase implements Phase {
         JoinSecrets secrets = JoinSecrets.loadOrCreate(ctx.host(), random, ctx.clock().instant(), spec.tokenTtl());
         InitConfigInput in = new InitConfigInput(InstallSettings.cluster(spec), InstallSettings.node(spec),
                 secrets.token(), spec.tokenTtl(), secrets.certificateKey());
-        return new KubeadmConfigRenderer().renderInit(in);
+        return new KubeadmConfigRenderer().renderInit(in, KernelSettings.conntrackReadOnly(ctx.host()));
     }
 
     @Override

@@ -47,6 +47,12 @@ class AgentPhaseTest {
             copied = s.filter(Files::isRegularFile).map(p -> home.relativize(p).toString()).sorted().toList();
         }
         assertEquals(List.of("bin/kubestead", "lib/kubestead-agent.jar", "runtime/bin/java", "runtime/lib/modules"), copied);
+        // `sudo kubestead reset` as the hints say: the command is on the PATH (the node lab found it was not)
+        Path command = root.resolve("usr/local/bin/kubestead");
+        assertEquals("#!/bin/sh\n# Written by Kubestead: the agent's command on the PATH.\nexec /opt/kubestead/bin/kubestead \"$@\"\n",
+                Files.readString(command));
+        assertTrue(Files.isExecutable(command));
+        assertTrue(new AgentPhase(Optional.of(from)).done(ctx));
         assertTrue(out.toString().contains("copied 4 files from " + from), out.toString());
     }
 }
