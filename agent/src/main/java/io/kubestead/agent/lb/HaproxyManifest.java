@@ -5,29 +5,35 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The static pod {@code kube-system/haproxy} that runs the local balancer once kubelet runs. The configuration's
- * SHA-256 is an annotation, so a changed configuration changes the manifest and kubelet restarts the pod.
+ * The static pod {@code kube-system/haproxy} that runs the local balancer once kubelet runs. The manifest does not
+ * follow the configuration: a changed configuration reaches the running HAProxy as a reload ({@link #RELOAD}), which
+ * keeps its listening socket, where a changed manifest made kubelet restart the pod and the node's API port refused
+ * connections meanwhile (seen in the node lab when a master left).
  */
 public final class HaproxyManifest {
-    public static final String HASH_ANNOTATION = "kubestead.io/haproxy-config-sha256";
-    private static final String CONTAINER_DIR = "/usr/local/etc/haproxy";
+    /** Where the pod sees the configuration directory; a path no other HAProxy uses, so {@link #RELOAD} finds ours. */
+    static final String CONTAINER_DIR = "/etc/kubestead-haproxy";
+    /**
+     * Reloads the pod's HAProxy: SIGUSR2 to its master process (master-worker mode), the oldest process with its
+     * command line (a reload re-executes the master with more arguments, under the same pid; workers are younger).
+     * pkill exits 1 when none runs: kubelet then starts it with the new configuration.
+     */
+    public static final List<String> RELOAD = List.of("pkill", "--signal", "USR2", "--oldest", "--full",
+            "^haproxy -W -db -f " + CONTAINER_DIR.replace(".", "\\.") + "/haproxy\\.cfg( |$)");
 
     private HaproxyManifest() {
     }
 
-    public static String render(String image, String haproxyDir, String configText) {
+    public static String render(String image, String haproxyDir) {
         Map<String, Object> metadata = map(
                 "name", "haproxy",
                 "namespace", "kube-system",
-                "labels", map("component", "kubestead-haproxy", "tier", "control-plane"),
-                "annotations", map(HASH_ANNOTATION, sha256(configText)));
+                "labels", map("component", "kubestead-haproxy", "tier", "control-plane"));
         Map<String, Object> container = map(
                 "name", "haproxy",
                 "image", image,
@@ -52,15 +58,6 @@ public final class HaproxyManifest {
         try {
             return "# Kubestead local API balancer. Generated.\n" + yaml.writeValueAsString(pod);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

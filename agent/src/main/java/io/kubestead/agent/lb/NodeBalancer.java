@@ -31,7 +31,7 @@ public final class NodeBalancer {
         if (settings.runsHaproxy()) {
             String cfg = HaproxyConfig.forNode(settings, masters, localMaster).render();
             files.put(paths.haproxyConfig(), cfg);
-            files.put(paths.haproxyManifest(), HaproxyManifest.render(settings.haproxyImage(), paths.haproxyDir(), cfg));
+            files.put(paths.haproxyManifest(), HaproxyManifest.render(settings.haproxyImage(), paths.haproxyDir()));
         }
         if (settings.mode() == LoadBalancer.Mode.VIP && localMaster.isPresent()) {
             files.put(paths.keepalivedConfig(), new KeepalivedConfig(settings.vip().orElseThrow(), masters,
@@ -71,9 +71,19 @@ public final class NodeBalancer {
             }
         });
         if (written.contains(paths.haproxyConfig()) && bootstrap.running()) {
-            // The static pod restarts by itself (its manifest carries the config hash); a bootstrap instance does not.
             bootstrap.reload();
             reloads.add("haproxy-bootstrap");
+        } else if (written.contains(paths.haproxyConfig()) && desired.containsKey(paths.haproxyManifest())
+                && !written.contains(paths.haproxyManifest())) {
+            // the pod's HAProxy reloads in place; a new manifest starts a pod that reads the new file anyway
+            var reload = host.run(io.kubestead.agent.host.Command.of(HaproxyManifest.RELOAD));
+            if (reload.exitCode() == 0) {
+                reloads.add("haproxy");
+            } else if (reload.exitCode() != 1) {
+                throw new IllegalStateException("could not reload the local HAProxy (" + String.join(" ", HaproxyManifest.RELOAD)
+                        + " exited " + reload.exitCode() + ": " + reload.stderr().strip() + "); it still serves the old"
+                        + " masters: install procps (pkill), or restart it: crictl rm -f $(crictl ps -q --name '^haproxy$')");
+            }
         }
         if (written.contains(paths.keepalivedConfig())) {
             host.run("systemctl", "enable", "keepalived").check();

@@ -61,19 +61,21 @@ class HaproxyConfigTest {
     }
 
     @Test
-    void manifestIsAHostNetworkStaticPodWhoseHashFollowsTheConfig() throws Exception {
-        String cfg = HaproxyConfig.forNode(SETTINGS, MASTERS, Optional.empty()).render();
-        String yaml = HaproxyManifest.render(SETTINGS.haproxyImage(), "/etc/kubestead/haproxy", cfg);
+    void manifestIsAHostNetworkStaticPodThatAChangedConfigLeavesAsItIs() throws Exception {
+        String yaml = HaproxyManifest.render(SETTINGS.haproxyImage(), "/etc/kubestead/haproxy");
         assertEquals(Programs.golden("haproxy-manifest.yaml"), yaml);
         JsonNode pod = new YAMLMapper().readTree(yaml);
         assertEquals("kube-system", pod.at("/metadata/namespace").asText());
         assertTrue(pod.at("/spec/hostNetwork").asBoolean());
         assertEquals("system-node-critical", pod.at("/spec/priorityClassName").asText());
         assertEquals("/etc/kubestead/haproxy", pod.at("/spec/volumes/0/hostPath/path").asText());
-        String hash = pod.at("/metadata/annotations").get(HaproxyManifest.HASH_ANNOTATION).asText();
-        assertEquals(HaproxyManifest.sha256(cfg), hash);
-        String other = HaproxyManifest.render(SETTINGS.haproxyImage(), "/etc/kubestead/haproxy",
-                HaproxyConfig.forNode(SETTINGS, MASTERS.subList(0, 2), Optional.empty()).render());
-        assertNotEquals(yaml, other, "a changed config must change the manifest so kubelet restarts the pod");
+        assertTrue(pod.at("/metadata/annotations").isMissingNode(), "no config hash: a new config is a reload, not a restart");
+        assertEquals(List.of("haproxy", "-W", "-db", "-f", "/etc/kubestead-haproxy/haproxy.cfg"),
+                new YAMLMapper().convertValue(pod.at("/spec/containers/0/command"), List.class),
+                "the command line HaproxyManifest.RELOAD looks for");
+        assertTrue("haproxy -W -db -f /etc/kubestead-haproxy/haproxy.cfg -x sockpair@4 -sf 12"
+                .matches(HaproxyManifest.RELOAD.get(HaproxyManifest.RELOAD.size() - 1) + ".*"), "also after a reload");
+        assertTrue(!"haproxy -W -db -f /etc/kubestead-haproxy/haproxy.cfgx".matches(
+                HaproxyManifest.RELOAD.get(HaproxyManifest.RELOAD.size() - 1) + ".*"), "not another file");
     }
 }
