@@ -8,8 +8,9 @@
 #      CoreDNS and reaches a pod on a master through Flannel
 #   4. node1 stops: kubectl through node4's local balancer keeps working (its gap measured), etcd keeps quorum;
 #      node1 boots again and comes back
-#   5. kubestead reset on node3 removes its etcd member first: 2 masters, etcd healthy with 2 members
-#   6. install.sh ha again on node2 changes nothing
+#   5. kubestead reset on node3 removes its etcd member first: 2 masters, etcd healthy with 2 members; kubestead
+#      status says that losing one more master stops the API
+#   6. install.sh ha again on node2 (a joined master) says it joined and changes nothing
 # LAB_KEEP=1 leaves the nodes running at the end (tests/lab/lab.sh down removes them); LAB_RESULTS=FILE is where the
 # figures go (default: $LAB_CACHE/results/scenario-TIME.txt). LAB_STEPS=N stops after step N; LAB_FROM_STEP=N
 # starts at step N on the nodes a LAB_KEEP=1 run left (for working on one step).
@@ -318,10 +319,12 @@ step3() {
 }
 
 # Asks the API through node4's local balancer twice a second, one line per answer: TIME ok|fail.
+# probe_api END [NODE KUBECONFIG]: kubectl get nodes every half second until END, through NODE's local balancer
+# (node4's by default), one "TIME ok|fail" line each.
 probe_api() {
-    local end=$1
+    local end=$1 node=${2:-node4} kubeconfig=${3:-/root/admin.conf}
     while [ "$(date +%s)" -lt "$end" ]; do
-        if lab_exec node4 timeout 3 kubectl --kubeconfig /root/admin.conf --request-timeout=2s get nodes >/dev/null 2>&1; then
+        if lab_exec "$node" timeout 3 kubectl --kubeconfig "$kubeconfig" --request-timeout=2s get nodes >/dev/null 2>&1; then
             printf '%s ok\n' "$(now)"
         else
             printf '%s fail\n' "$(now)"
@@ -366,11 +369,26 @@ step4() {
 }
 
 step5() {
-    local start
+    local start probe2 probe4 n
     step 5 "kubestead reset on node3 removes its etcd member first"
+    # the API through node2's and node4's balancers while node3 leaves and lb-sync drops it from every HAProxy
+    probe_api $(($(date +%s) + 75)) node2 "$ADMIN" >"$LOGS/api-probe-node2-reset.txt" &
+    probe2=$!
+    probe_api $(($(date +%s) + 75)) >"$LOGS/api-probe-node4-reset.txt" &
+    probe4=$!
     start=$(now)
     lab_exec node3 kubestead reset yes >"$LOGS/node3-reset.log" 2>&1 || fail "kubestead reset failed on node3: $(tail -n 3 "$LOGS/node3-reset.log" | tr '\n' ' ')"
     record reset_node3_s "$(seconds "$start")"
+    for n in node2 node4; do
+        wait_for 90 "lb-sync on $n drops node3 from HAProxy" sh -c "! grep -q 'server node3 ' '$(node_file "$n" /etc/kubestead/haproxy/haproxy.cfg)'"
+    done
+    wait "$probe2" "$probe4"
+    for n in node2 node4; do
+        grep -q ' ok$' "$LOGS/api-probe-$n-reset.txt" || fail "no answer through $n's balancer while node3 left"
+        ! grep -q ' fail$' "$LOGS/api-probe-$n-reset.txt" ||
+            fail "the API through $n's balancer failed $(grep -c ' fail$' "$LOGS/api-probe-$n-reset.txt") times while node3 left and its HAProxy was updated"
+    done
+    record api_failures_while_node3_leaves "0 of $(cat "$LOGS"/api-probe-node[24]-reset.txt | wc -l)"
     [ "$(voting_members node2)" -eq 2 ] || fail "etcd has $(voting_members node2) members after the reset of node3, not 2"
     etcdctl_on node2 member list >"$LOGS/etcd-after-reset.txt" 2>&1
     ! grep -q node3 "$LOGS/etcd-after-reset.txt" || fail "node3 is still an etcd member: $(cat "$LOGS/etcd-after-reset.txt")"
@@ -378,20 +396,35 @@ step5() {
     kctl node2 delete node node3 --ignore-not-found >/dev/null 2>&1 || true
     [ "$(kctl node2 get nodes -l node-role.kubernetes.io/control-plane -o name | wc -l)" -eq 2 ] || fail "not 2 masters left"
     kctl node2 get --raw /readyz >/dev/null 2>&1 || fail "the API is not ready with 2 masters"
+    # status says what a second loss would do: exit 1 (advice), 2 voters that tolerate no failure
+    local code=0
+    lab_exec node2 kubestead status -o json >"$LOGS/status-two-masters.json" 2>"$LOGS/status-two-masters.err" || code=$?
+    [ "$code" -eq 1 ] || fail "kubestead status with 2 masters exited $code, not 1 (findings): $(head -c 300 "$LOGS/status-two-masters.err")"
+    [ "$(jq -r '.etcd.voters, .etcd.failuresTolerable' "$LOGS/status-two-masters.json" | tr '\n' ' ')" = "2 0 " ] ||
+        fail "status does not show 2 voters tolerating 0 failures: $(jq -c .etcd "$LOGS/status-two-masters.json")"
+    jq -r '.advice[] | select(.kind == "MASTER_COUNT") | .reason' "$LOGS/status-two-masters.json" |
+        grep -q 'Losing 1 master stops the API' ||
+        fail "status does not say what losing a second master would do: $(jq -c .advice "$LOGS/status-two-masters.json")"
+    lab_exec node2 kubestead status >"$LOGS/status-two-masters.txt" 2>&1 || true
 }
 
 step6() {
     local before after archive
-    step 6 "install.sh ha again on node2 changes nothing"
+    step 6 "install.sh ha again on node2 (a joined master) says it joined and changes nothing"
     # install.sh needs the agent beside it: the air-gap bundle, as on the first master
     for archive in "$BUNDLE"/kubestead-airgap-*.tar*; do
         copy_in node2 "$archive" "$WORK"
     done
+    # lb-sync follows node3's departure within 30 s: let it finish first, so only the rerun is measured
+    lab_exec node2 systemctl start kubestead-lb-sync.service >/dev/null 2>&1 || true
     before=$(lab_exec node2 sh -c 'find /etc/kubernetes /etc/kubestead /var/lib/kubestead /etc/containerd -type f -exec sha256sum {} + 2>/dev/null | sort')
     install_on node2 "$LOGS/node2-rerun.log" airgap ha yes ||
         fail "install.sh ha again on node2 exited $?: $(tail -n 3 "$LOGS/node2-rerun.log" | tr '\n' ' ')"
+    grep -q 'node2 already joined the cluster at .* as a master.*changed nothing' "$LOGS/node2-rerun.log" ||
+        fail "the rerun on node2 does not say it joined as a master: $(tail -n 3 "$LOGS/node2-rerun.log" | tr '\n' ' ')"
     after=$(lab_exec node2 sh -c 'find /etc/kubernetes /etc/kubestead /var/lib/kubestead /etc/containerd -type f -exec sha256sum {} + 2>/dev/null | sort')
     [ "$before" = "$after" ] || fail "the rerun changed files: $(diff <(echo "$before") <(echo "$after") | grep '^[<>]' | head -n 5 | tr '\n' ' ')"
+    kctl node2 get --raw /readyz >/dev/null 2>&1 || fail "the API is not ready after the rerun"
 }
 
 main() {
