@@ -34,7 +34,7 @@ class PackageDependenciesTest {
             Map.entry("tls", Set.of()),
             Map.entry("http", Set.of()),
             Map.entry("spec", Set.of("version")),
-            Map.entry("preflight", Set.of("host", "spec", "version")),
+            Map.entry("preflight", Set.of("host", "hostsetup", "spec", "version")),
             Map.entry("hostsetup", Set.of("host", "version")),
             Map.entry("pki", Set.of("host", "spec", "version")),
             Map.entry("kubeadm", Set.of("host", "spec", "version")),
