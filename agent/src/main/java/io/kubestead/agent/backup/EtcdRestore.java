@@ -242,8 +242,9 @@ public final class EtcdRestore {
                 progress.accept("added " + peer + " to the restored cluster as a learner");
                 return;
             } catch (EtcdException e) {
-                // etcd takes one learner at a time: another master is rejoining
-                if (!e.tooManyLearners() || clock.instant().isAfter(deadline)) {
+                // etcd takes one learner at a time (another master is rejoining), and no new member until the one
+                // that just joined has been connected a few seconds
+                if (!(e.tooManyLearners() || e.unhealthyCluster()) || clock.instant().isAfter(deadline)) {
                     throw e;
                 }
                 pause.pause(Duration.ofSeconds(1));

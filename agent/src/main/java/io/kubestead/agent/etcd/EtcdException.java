@@ -15,6 +15,14 @@ public class EtcdException extends RuntimeException {
         return getMessage().contains("too many learner members");
     }
 
+    /**
+     * etcd refuses a membership change until every started member has been connected for a few seconds (its
+     * strict reconfiguration check): right after another member joined or was promoted. Waiting is enough.
+     */
+    public boolean unhealthyCluster() {
+        return getMessage().contains("etcdserver: unhealthy cluster");
+    }
+
     /** The learner has not caught up with the leader yet; kubeadm retries this. */
     public boolean learnerNotInSync() {
         return getMessage().contains("can only promote a learner member which is in sync with leader");
