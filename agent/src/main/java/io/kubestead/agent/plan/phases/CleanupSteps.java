@@ -1,6 +1,7 @@
 package io.kubestead.agent.plan.phases;
 
 import io.kubestead.agent.controlplane.MaintenanceUnits;
+import io.kubestead.agent.controlplane.StaticPods;
 import io.kubestead.agent.hostsetup.KernelSettings;
 import io.kubestead.agent.kubeadm.Kubeadm;
 import io.kubestead.agent.lb.BootstrapBalancer;
@@ -107,6 +108,10 @@ final class CleanupSteps {
 
     Phase kubeadmReset() {
         return new ResetStep("kubeadm/reset", "Undo kubeadm init or join with kubeadm reset --force", ctx -> {
+            if (ctx.host().exists(StaticPods.PAUSED)) {
+                // the API server leave/api-server stopped, and any a killed renewal left: kubeadm knows none of them
+                cleanup(ctx).removeTree(StaticPods.PAUSED, "static pod manifests set aside while their pods stopped");
+            }
             if (!KubeadmTraces.present(ctx.host())) {
                 ctx.progress().info("kubeadm left nothing on this host");
                 return;

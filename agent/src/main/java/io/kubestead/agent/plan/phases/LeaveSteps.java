@@ -1,5 +1,8 @@
 package io.kubestead.agent.plan.phases;
 
+import io.kubestead.agent.controlplane.LocalControlPlane;
+import io.kubestead.agent.controlplane.Probe;
+import io.kubestead.agent.controlplane.StaticPods;
 import io.kubestead.agent.host.Command;
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.kubeadm.Kubeadm;
@@ -11,7 +14,8 @@ import java.time.Duration;
 
 /**
  * Leaving the cluster before kubeadm reset. A master: check that etcd keeps its quorum without it (before any
- * change), delete its Node while the API is whole, then remove its etcd member through the other members. A
+ * change), delete its Node while the API is whole, stop its API server, then remove its etcd member through the
+ * other members. A
  * worker cannot delete its own Node without admin credentials, so it says what to run on a master.
  */
 final class LeaveSteps {
@@ -35,6 +39,16 @@ final class LeaveSteps {
         return rc.target().master()
                 ? new ResetStep("leave/node", "Delete this node's Node from the cluster", this::deleteNode)
                 : new ResetStep("leave/node", "Say how to delete this worker's Node on a master", this::adviseNode);
+    }
+
+    /**
+     * Before the etcd member goes: once it is removed, this master's etcd stops and its API server, still in every
+     * balancer's list until lb-sync drops it, lets requests hang (the node lab saw kubectl time out through a
+     * worker's balancer). Stopped first, it refuses connections, and HAProxy sends them to another master.
+     */
+    Phase apiServer() {
+        return new ResetStep("leave/api-server", "Stop this master's API server, so every balancer sends requests to"
+                + " the other masters", this::stopApiServer);
     }
 
     Phase etcdMember() {
@@ -104,6 +118,27 @@ final class LeaveSteps {
         String how = "run 'kubectl delete node " + node + "' on a master (a worker has no admin credentials)";
         ctx.progress().info("to remove this worker from the cluster's node list, " + how);
         rc.report().left("the Node " + node + " in the cluster: " + how);
+    }
+
+    private void stopApiServer(PhaseContext ctx) throws InterruptedException {
+        String manifest = StaticPods.manifest(LocalControlPlane.API_SERVER);
+        if (verdict == null || verdict.outcome() != EtcdLeave.Outcome.SAFE || !ctx.host().exists(manifest)) {
+            return; // the last master (no balancer has another), or no API server runs here
+        }
+        if (ctx.dryRun()) {
+            ctx.progress().info("would move " + manifest + " to " + StaticPods.PAUSED + " and wait until the API server stopped");
+            return;
+        }
+        Probe probe;
+        try {
+            probe = new LocalControlPlane(ctx.host()).probe(LocalControlPlane.API_SERVER);
+        } catch (RuntimeException e) {
+            ctx.progress().info("the API server's manifest names no address to watch (" + e.getMessage() + "); kubeadm"
+                    + " reset stops it");
+            return;
+        }
+        new StaticPods(ctx.host(), java.time.Clock.systemUTC(), rc.sleeper()::sleep, ctx.progress()::info)
+                .stop(LocalControlPlane.API_SERVER, probe, Duration.ofMinutes(2));
     }
 
     private void removeMember(PhaseContext ctx) throws InterruptedException {

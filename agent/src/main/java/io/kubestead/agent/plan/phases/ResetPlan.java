@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reset plan, as one literal list: leave the cluster (a master: quorum check, Node, etcd member), then undo
+ * The reset plan, as one literal list: leave the cluster (a master: quorum check, Node, API server, etcd member), then undo
  * the host's setup. Packages stay installed.
  */
 public final class ResetPlan {
@@ -24,6 +24,7 @@ public final class ResetPlan {
         }
         phases.add(leave.node());
         if (rc.target().master()) {
+            phases.add(leave.apiServer());
             phases.add(leave.etcdMember());
         }
         phases.add(cleanup.lbSync());
