@@ -11,11 +11,15 @@
 #   5. kubestead reset on node3 removes its etcd member first: 2 masters, etcd healthy with 2 members; kubestead
 #      status says that losing one more master stops the API
 #   6. install.sh ha again on node2 (a joined master) says it joined and changes nothing
+#   7. the online path (curl .../install.sh | bash -s ha kubernetes-version=1.34 yes from installer serve) on a fresh node5: the agent
+#      bundle comes from the server and is checked, the agent runs, and the install stops at the first package
+#      download (the lab has no route out); nothing of Kubernetes is left half-made
 # LAB_KEEP=1 leaves the nodes running at the end (tests/lab/lab.sh down removes them); LAB_RESULTS=FILE is where the
 # figures go (default: $LAB_CACHE/results/scenario-TIME.txt). LAB_STEPS=N stops after step N; LAB_FROM_STEP=N
 # starts at step N on the nodes a LAB_KEEP=1 run left (for working on one step).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
 # shellcheck source=tests/lab/lib.sh
 . "$here/lib.sh"
 
@@ -24,7 +28,7 @@ ADMIN=/etc/kubernetes/admin.conf
 WORK=/root/kubestead
 STEP=0
 STEP_TITLE="setting up"
-LAB_STEPS=${LAB_STEPS:-6}
+LAB_STEPS=${LAB_STEPS:-7}
 LAB_FROM_STEP=${LAB_FROM_STEP:-1}
 RESULTS=${LAB_RESULTS:-$LAB_CACHE/results/scenario-$(date -u +%Y%m%dT%H%M%SZ).txt}
 LOGS=${RESULTS%.txt}.logs
@@ -427,6 +431,32 @@ step6() {
     kctl node2 get --raw /readyz >/dev/null 2>&1 || fail "the API is not ready after the rerun"
 }
 
+# The online path (no airgap word) on a fresh node5: install.sh from `installer serve` on the bridge, as from a
+# deploy host. The lab has no route out, so it can get only as far as the first download from the internet.
+step7() {
+    local serve port=18088 code=0 log="$LOGS/node5-online.log"
+    step 7 "the online path on a fresh node5, as far as a lab without package mirrors gets"
+    lab_bridge_up # when run alone (LAB_FROM_STEP=7)
+    lab_node_start node5 5 "$NODES node5"
+    lab_node_wait node5
+    "$repo/installer/target/bin/installer" serve "$repo/installer/target/dist" --bind "$LAB_NET.1" --port "$port" \
+        >"$LOGS/installer-serve.log" 2>&1 &
+    serve=$!
+    wait_for 30 "installer serve on $LAB_NET.1:$port" curl -fsS -o /dev/null "http://$LAB_NET.1:$port/install.sh"
+    # 1.34 as the air-gapped steps: this host's cgroup v1 stops 1.35+ in preflight
+    lab_exec node5 bash -c "curl -fsSL http://$LAB_NET.1:$port/install.sh | bash -s ha kubernetes-version=1.34 yes" \
+        >"$log" 2>&1 || code=$?
+    kill "$serve" 2>/dev/null || true
+    wait "$serve" 2>/dev/null || true
+    [ "$code" -ne 0 ] || fail "the online install succeeded on node5, which has no package mirror: $(tail -n 3 "$log" | tr '\n' ' ')"
+    grep -q 'GET /kubestead-agent-' "$LOGS/installer-serve.log" || fail "node5 did not fetch the agent bundle from installer serve"
+    grep -q '\[preflight\]' "$log" || fail "the agent did not start on node5: $(tail -n 3 "$log" | tr '\n' ' ')"
+    grep -q '\[host/containerd\]' "$log" || fail "the online install stopped before host/containerd: $(tail -n 3 "$log" | tr '\n' ' ')"
+    ! grep -q '\[kubeadm/init\]' "$log" || fail "the online install reached kubeadm init on node5"
+    lab_exec node5 test ! -e /etc/kubernetes/admin.conf || fail "node5 has an admin.conf"
+    record online_path_stops_at "host/containerd ($(grep -m1 -o 'apt-get[^;]*' "$log" | head -c 80))"
+}
+
 main() {
     local bundle
     lab_need_root
@@ -445,7 +475,7 @@ main() {
         prepare "$bundle"
     fi
     local n
-    for n in 1 2 3 4 5 6; do
+    for n in 1 2 3 4 5 6 7; do
         [ "$n" -lt "$LAB_FROM_STEP" ] || "step$n"
     done
     info "all steps passed"
