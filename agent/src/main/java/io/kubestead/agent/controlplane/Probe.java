@@ -3,6 +3,7 @@ package io.kubestead.agent.controlplane;
 import io.kubestead.agent.host.Command;
 import io.kubestead.agent.host.ExecResult;
 import io.kubestead.agent.host.Host;
+import io.kubestead.agent.tls.TrustAnyServer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -98,7 +99,7 @@ public interface Probe {
                 if (r.exitCode() == 127) {
                     // no curl on this master: the agent runs on it, so it asks the loopback port itself, without
                     // verifying the component's self-signed serving certificate (as the kubelet's https probes do)
-                    direct = https(URI.create(url), trustingAnyServer());
+                    direct = https(URI.create(url), TrustAnyServer.context()); // loopback health: sends nothing
                     return direct.look();
                 }
                 if (r.exitCode() == 7) {
@@ -114,29 +115,5 @@ public interface Probe {
                 return url;
             }
         };
-    }
-
-    /** TLS that accepts any server certificate: only for the loopback health probes above, which send nothing. */
-    private static SSLContext trustingAnyServer() {
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return ctx;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,7 +7,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Trusts any server, without hostname checks, for the two reads whose answer is checked by other means afterwards:
  * the join's anonymous cluster-info read (its CA pin and signature) and the external balancer check (the presented
- * certificate must be this master's own). Extending the extended trust manager keeps the JDK from adding its own
+ * certificate must be this master's own), and for the loopback health probes of a master's own components, which
+ * send nothing and read only a status code. Extending the extended trust manager keeps the JDK from adding its own
  * checks.
  */
 public final class TrustAnyServer extends javax.net.ssl.X509ExtendedTrustManager {

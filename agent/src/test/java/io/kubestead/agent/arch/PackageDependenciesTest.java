@@ -50,7 +50,7 @@ class PackageDependenciesTest {
             Map.entry("nodeadd", Set.of("host", "join", "kubeadm", "spec", "ssh")),
             Map.entry("console", Set.of("host", "http", "join", "kubeadm", "nodeadd", "pki", "spec", "ssh", "status")),
             Map.entry("node", Set.of("etcd", "host", "join", "lb", "spec", "status")),
-            Map.entry("controlplane", Set.of("etcd", "host", "pki", "spec")),
+            Map.entry("controlplane", Set.of("etcd", "host", "pki", "spec", "tls")),
             Map.entry("backup", Set.of("controlplane", "etcd", "host", "spec")));
 
     private static String packageOf(Path file) {
