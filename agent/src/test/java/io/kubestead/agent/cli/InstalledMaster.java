@@ -47,6 +47,25 @@ final class InstalledMaster {
         assertEquals(0, install.run("install", "ha", "yes"), install.err + "\n" + kubeadm.rejections());
     }
 
+    /** A worker on a stand-in node under {@code root}, joined as {@code worker-1} with this master's join script. */
+    record JoinedWorker(StandInNode node, KubeadmStandIn kubeadm, String command) {
+    }
+
+    JoinedWorker joinWorker(Path tmp, Path root) throws Exception {
+        CliHarness script = harness();
+        assertEquals(0, script.run("join-script", "worker"), script.err.toString());
+        String command = script.out.toString().lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
+        StandInNode w1 = new StandInNode(root);
+        w1.write("/etc/hosts", FOREIGN_HOSTS);
+        KubeadmStandIn kubeadm = new KubeadmStandIn(new SupportedVersions().defaultVersion(), w1.root, cluster, w1)
+                .onCall("join", InstallFlowTest::writeKubeletConf).onCall("reset", InstalledMaster::kubeadmReset);
+        List<String> words = new java.util.ArrayList<>(List.of(InstallFlowTest.joinWords(command)));
+        words.add("node-name=worker-1");
+        CliHarness join = new CliHarness(tmp, w1.root, kubeadm);
+        assertEquals(0, join.run(words.toArray(String[]::new)), join.err + "\n" + kubeadm.rejections());
+        return new JoinedWorker(w1, kubeadm, command);
+    }
+
     CliHarness harness() {
         CliHarness h = new CliHarness(workingDir, node.root, kubeadm);
         h.variables.put("SUDO_USER", "alice");

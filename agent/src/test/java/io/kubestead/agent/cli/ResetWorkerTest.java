@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubestead.agent.kubeadm.standin.KubeadmStandIn;
-import io.kubestead.agent.spec.SupportedVersions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,18 +19,9 @@ class ResetWorkerTest {
     @Test
     void aWorkerResetsWithoutEtcdAndSaysHowToDeleteItsNodeOnAMaster() throws Exception {
         InstalledMaster master = new InstalledMaster(tmp.resolve("m1"));
-        CliHarness script = master.harness();
-        assertEquals(0, script.run("join-script", "worker"), script.err.toString());
-        String command = script.out.toString().lines().filter(l -> l.contains(" join ")).findFirst().orElseThrow();
-
-        StandInNode w1 = new StandInNode(tmp.resolve("w1"));
-        w1.write("/etc/hosts", InstalledMaster.FOREIGN_HOSTS);
-        KubeadmStandIn kubeadm = new KubeadmStandIn(new SupportedVersions().defaultVersion(), w1.root, master.cluster, w1)
-                .onCall("join", InstallFlowTest::writeKubeletConf).onCall("reset", InstalledMaster::kubeadmReset);
-        List<String> words = new java.util.ArrayList<>(List.of(InstallFlowTest.joinWords(command)));
-        words.add("node-name=worker-1");
-        CliHarness join = new CliHarness(tmp, w1.root, kubeadm);
-        assertEquals(0, join.run(words.toArray(String[]::new)), join.err + "\n" + kubeadm.rejections());
+        InstalledMaster.JoinedWorker worker = master.joinWorker(tmp, tmp.resolve("w1"));
+        StandInNode w1 = worker.node();
+        KubeadmStandIn kubeadm = worker.kubeadm();
         assertTrue(Files.exists(w1.root.resolve("etc/kubestead/kubeadm-join.yaml")));
 
         int before = w1.commands.size();

@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The bootstrap balancer as a real daemonized haproxy on this machine, with its files under a temporary directory;
@@ -62,11 +61,11 @@ class BootstrapBalancerTest {
         assertEquals("haproxy", bootstrap.start());
         assertTrue(bootstrap.running());
         Probe probe = new Probe(2000);
-        awaitId(probe, "m1");
+        probe.awaitId(port, "m1");
 
         NodeChange change = node.apply(host, List.of(servers.get(0).master(), servers.get(1).master()), Optional.empty());
         assertEquals(List.of("haproxy-bootstrap"), change.reloads(), "a running bootstrap instance is reloaded");
-        awaitId(probe, "m2");
+        probe.awaitId(port, "m2");
         assertEquals(List.of(), node.apply(host, List.of(servers.get(0).master(), servers.get(1).master()),
                 Optional.empty()).reloads(), "no change, no reload");
 
@@ -113,18 +112,5 @@ class BootstrapBalancerTest {
         b.stop();
         assertTrue(seen.contains("ctr -n k8s.io container delete " + BootstrapBalancer.CONTAINER), seen.toString());
         assertFalse(noHaproxy.exists(LbPaths.standard().bootstrapPidFile()));
-    }
-
-    private void awaitId(Probe probe, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            last = probe.tryGet(port);
-            if (last.equals(id)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        fail("never reached " + id + " through the bootstrap balancer; last: " + last);
     }
 }

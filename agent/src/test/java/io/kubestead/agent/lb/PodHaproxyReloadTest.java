@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The static pod's HAProxy follows a change of the masters by a reload, not a restart: its manifest stays as it is,
@@ -59,7 +58,7 @@ class PodHaproxyReloadTest {
 
         haproxy = startAsThePod(paths);
         Probe probe = new Probe(2000);
-        awaitId(probe, port, "m1");
+        probe.awaitId(port, "m1");
         long masterPid = haproxy.pid(); // unshare and sh exec: the process started is haproxy's master
 
         List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -80,7 +79,7 @@ class PodHaproxyReloadTest {
         assertEquals(List.of(paths.haproxyConfig()), change.written(), "only the configuration changed: " + change);
         assertEquals(List.of("haproxy"), change.reloads());
         assertEquals(manifest, Files.readString(Path.of(paths.haproxyManifest())), "kubelet has no reason to restart the pod");
-        awaitId(probe, port, "m2");
+        probe.awaitId(port, "m2");
         Thread.sleep(500);
         probing.set(false);
         prober.join(10_000);
@@ -119,18 +118,5 @@ class PodHaproxyReloadTest {
                 + " && exec haproxy -W -db -f " + HaproxyManifest.CONTAINER_DIR + "/haproxy.cfg";
         return new ProcessBuilder("unshare", "--mount", "sh", "-c", script).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    private static void awaitId(Probe probe, int port, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            last = probe.tryGet(port);
-            if (last.equals(id)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        fail("never reached " + id + " through the pod's haproxy; last: " + last);
     }
 }

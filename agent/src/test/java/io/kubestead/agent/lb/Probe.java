@@ -61,6 +61,20 @@ final class Probe {
         }
     }
 
+    /** Asks until the stand-in {@code id} answers through {@code port}, for at most 15 s. */
+    void awaitId(int port, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = tryGet(port);
+            if (last.equals(id)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("never reached " + id + " through the balancer on port " + port + "; last: " + last);
+    }
+
     private static String readAll(InputStream in) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         in.transferTo(buf);
