@@ -6,32 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kubestead.agent.cli.CliEnvironment;
-import io.kubestead.agent.cli.Main;
 import io.kubestead.agent.controlplane.LocalControlPlane;
 import io.kubestead.agent.controlplane.StaticPodManifest;
 import io.kubestead.agent.etcd.EtcdClient;
 import io.kubestead.agent.etcd.EtcdMember;
 import io.kubestead.agent.host.ActionLog;
 import io.kubestead.agent.host.ExecResult;
-import io.kubestead.agent.host.HostFacts;
 import io.kubestead.agent.host.RootedHost;
 import io.kubestead.agent.realcluster.NamespaceHost;
 import io.kubestead.agent.realcluster.TestBridge;
 import io.kubestead.agent.realcluster.TestKubelet;
-import io.kubestead.agent.spec.Prompter;
+import io.kubestead.agent.realcluster.TreeCommands;
 import io.kubestead.agent.upstream.UpstreamBinaries;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -219,28 +213,11 @@ class EtcdRestoreRealTest {
     }
 
     private int kubestead(int i, StringWriter out, StringWriter err, String... args) {
-        NamespaceHost h = hosts.get(i);
-        Path tree = trees.get(i);
-        CliEnvironment env = new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
-                new HostFacts(h.name(), h.address(), "apt"), Prompter.NONE, tmp, Clock.systemUTC(), true, false,
-                (ActionLog log) -> new RootedHost(h.name(), tree, h, log), Map.of(), Duration.ZERO);
-        return Main.run(env, args);
+        return TreeCommands.run(hosts.get(i), trees.get(i), tmp, out, err, args);
     }
 
     private void dryRun(Path tree, String address, String name, List<String> words) throws Exception {
-        io.kubestead.agent.spec.DryRunDir.claim(tree);
-        Files.createDirectories(tree.resolve("etc"));
-        Files.writeString(tree.resolve("etc/hosts"), "127.0.0.1\tlocalhost\n");
-        List<String> args = new ArrayList<>(words);
-        args.add("dry-run=" + tree);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CliEnvironment env = new CliEnvironment(new PrintWriter(out, true), new PrintWriter(err, true),
-                new HostFacts(name, address, "apt"), Prompter.NONE, tmp, Clock.systemUTC(), false, false,
-                (ActionLog log) -> new RootedHost(name, tree, (io.kubestead.agent.host.CommandRunner) c -> {
-                    throw new IllegalStateException("no commands in a dry run: " + c);
-                }, log), Map.of(), Duration.ZERO);
-        assertEquals(0, Main.run(env, args.toArray(String[]::new)), "dry-run " + args + ": " + err);
+        TreeCommands.dryRun(tmp, tree, address, name, words);
     }
 
     private static void deleteTree(Path dir) {
@@ -248,7 +225,6 @@ class EtcdRestoreRealTest {
     }
 
     private static ExecResult ok(ExecResult r) {
-        assertTrue(r.ok(), String.join(" ", r.command().argv()) + " exited " + r.exitCode() + ":\n" + r.stdout() + r.stderr());
-        return r;
+        return TreeCommands.ok(r);
     }
 }
