@@ -47,7 +47,7 @@ class ConsoleServerTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final SecureRandom RANDOM = new SecureRandom();
 
-    TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+    io.kubestead.agent.join.MutableClock clock = new io.kubestead.agent.join.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     CaPair ca;
     MemoryHost host = new MemoryHost("cp-1");
     List<Boolean> joinsAsked = Collections.synchronizedList(new ArrayList<>());

@@ -68,7 +68,7 @@ class ConsoleSshAddTest {
     static JoinSecrets secrets;
     static JoinMaterial material;
 
-    TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+    io.kubestead.agent.join.MutableClock clock = new io.kubestead.agent.join.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     StringWriter log = new StringWriter();
     AtomicInteger issued = new AtomicInteger();
     Path knownHosts;
